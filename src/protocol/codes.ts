@@ -1,0 +1,67 @@
+/**
+ * Error codes. Tencent's numbers are used wherever Tencent has one; the table in
+ * docs/ARCHITECTURE.md lists every code this project emits.
+ */
+export const ErrorCode = {
+  OK: 0,
+  // client side (Tencent SDK codes)
+  SDK_NOT_INITIALIZED: 6013,
+  NOT_LOGGED_IN: 6014,
+  INVALID_PARAMETERS: 6017,
+  USER_SIG_EXPIRED_CLIENT: 6206,
+  INVALID_IDENTIFIER: 7003,
+  NET_DISCONNECTED: 9508,
+  NET_WAIT_ACK_TIMEOUT: 9520,
+  /** The worker or the port to it went away while a call was pending. */
+  RPC_PORT_CLOSED: 9521,
+  // server side (Tencent REST / server codes)
+  SEND_TO_SYSTEM_CONVERSATION: 2106,
+  SERVER_INTERNAL: 10002,
+  INVALID_COMMAND: 10003,
+  INVALID_PARAMETER: 10004,
+  NO_PERMISSION: 10007,
+  OWNER_CANNOT_QUIT: 10009,
+  GROUP_NOT_FOUND: 10010,
+  JSON_PARSE_FAILED: 10011,
+  ALREADY_GROUP_MEMBER: 10013,
+  GROUP_FULL: 10014,
+  GROUP_ID_IN_USE: 10021,
+  NOT_GROUP_MEMBER: 10007,
+  FRAME_TOO_LARGE: 10018,
+  RATE_LIMITED: 10006,
+  ACCOUNT_NOT_FOUND: 20003,
+  MESSAGE_BODY_TOO_LARGE: 80002,
+  // UserSig (TLS) verification
+  USER_SIG_EXPIRED: 70001,
+  USER_SIG_EMPTY: 70002,
+  USER_SIG_MALFORMED: 70003,
+  USER_SIG_MISMATCH: 70009,
+  USER_SIG_IDENTIFIER_MISMATCH: 70013,
+  USER_SIG_APP_MISMATCH: 70014,
+  APP_NOT_FOUND: 70020,
+  /** The client speaks a protocol version the server no longer supports. */
+  PROTOCOL_UNSUPPORTED: 10026,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes. 4000-4499: do not reconnect (the user must act);
+ * 4500-4999: reconnect with backoff.
+ */
+export const CloseCode = {
+  KICKED_OUT: 4001,
+  AUTH_FAILED: 4002,
+  USER_SIG_EXPIRED: 4003,
+  LOGGED_OUT: 4004,
+  PROTOCOL_UNSUPPORTED: 4005,
+  LOGIN_TIMEOUT: 4500,
+  SERVER_SHUTDOWN: 4501,
+  HEARTBEAT_TIMEOUT: 4502,
+  PROTOCOL_ERROR: 4503,
+} as const;
+
+export function shouldReconnect(code: number): boolean {
+  if (code >= 4000 && code < 4500) return false;
+  return true;
+}

@@ -1,0 +1,133 @@
+/**
+ * Public constants with the wire values of the `@tencentcloud/chat` Web SDK, so code written
+ * against that SDK keeps working: `IMChat.EVENT.SDK_READY === 'sdkStateReady'`, and so on.
+ */
+export const EVENT = {
+  SDK_READY: 'sdkStateReady',
+  SDK_NOT_READY: 'sdkStateNotReady',
+  MESSAGE_RECEIVED: 'onMessageReceived',
+  MESSAGE_MODIFIED: 'onMessageModified',
+  MESSAGE_REVOKED: 'onMessageRevoked',
+  MESSAGE_READ_BY_PEER: 'onMessageReadByPeer',
+  MESSAGE_READ_RECEIPT_RECEIVED: 'onMessageReadReceiptReceived',
+  CONVERSATION_LIST_UPDATED: 'onConversationListUpdated',
+  TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'onTotalUnreadMessageCountUpdated',
+  CONVERSATION_GROUP_LIST_UPDATED: 'onConversationGroupListUpdated',
+  CONVERSATION_IN_GROUP_UPDATED: 'onConversationInGroupUpdated',
+  GROUP_LIST_UPDATED: 'onGroupListUpdated',
+  GROUP_ATTRIBUTES_UPDATED: 'groupAttributesUpdated',
+  GROUP_COUNTER_UPDATED: 'onGroupCounterUpdated',
+  TOPIC_CREATED: 'onTopicCreated',
+  TOPIC_DELETED: 'onTopicDeleted',
+  TOPIC_UPDATED: 'onTopicUpdated',
+  PROFILE_UPDATED: 'onProfileUpdated',
+  USER_STATUS_UPDATED: 'onUserStatusUpdated',
+  BLACKLIST_UPDATED: 'blacklistUpdated',
+  FRIEND_LIST_UPDATED: 'onFriendListUpdated',
+  FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated',
+  FRIEND_APPLICATION_LIST_UPDATED: 'onFriendApplicationListUpdated',
+  KICKED_OUT: 'kickedOut',
+  ERROR: 'error',
+  NET_STATE_CHANGE: 'netStateChange',
+} as const;
+
+export type EventName = (typeof EVENT)[keyof typeof EVENT];
+
+export const TYPES = {
+  MSG_TEXT: 'TIMTextElem',
+  MSG_IMAGE: 'TIMImageElem',
+  MSG_AUDIO: 'TIMSoundElem',
+  MSG_SOUND: 'TIMSoundElem',
+  MSG_VIDEO: 'TIMVideoFileElem',
+  MSG_FILE: 'TIMFileElem',
+  MSG_CUSTOM: 'TIMCustomElem',
+  MSG_FACE: 'TIMFaceElem',
+  MSG_LOCATION: 'TIMLocationElem',
+  MSG_GEO: 'TIMLocationElem',
+  MSG_MERGER: 'TIMRelayElem',
+  MSG_GRP_TIP: 'TIMGroupTipElem',
+  MSG_GRP_SYS_NOTICE: 'TIMGroupSystemNoticeElem',
+
+  MSG_PRIORITY_HIGH: 'High',
+  MSG_PRIORITY_NORMAL: 'Normal',
+  MSG_PRIORITY_LOW: 'Low',
+  MSG_PRIORITY_LOWEST: 'Lowest',
+
+  CONV_C2C: 'C2C',
+  CONV_GROUP: 'GROUP',
+  CONV_SYSTEM: '@TIM#SYSTEM',
+
+  GRP_WORK: 'Private',
+  GRP_PRIVATE: 'Private',
+  GRP_PUBLIC: 'Public',
+  GRP_MEETING: 'ChatRoom',
+  GRP_CHATROOM: 'ChatRoom',
+  GRP_AVCHATROOM: 'AVChatRoom',
+  GRP_COMMUNITY: 'Community',
+
+  GRP_MBR_ROLE_OWNER: 'Owner',
+  GRP_MBR_ROLE_ADMIN: 'Admin',
+  GRP_MBR_ROLE_MEMBER: 'Member',
+
+  JOIN_OPTIONS_FREE_ACCESS: 'FreeAccess',
+  JOIN_OPTIONS_NEED_PERMISSION: 'NeedPermission',
+  JOIN_OPTIONS_DISABLE_APPLY: 'DisableApply',
+  JOIN_STATUS_SUCCESS: 'JoinedSuccess',
+  JOIN_STATUS_ALREADY_IN_GROUP: 'AlreadyInGroup',
+  JOIN_STATUS_WAIT_APPROVAL: 'WaitAdminApproval',
+
+  MSG_REMIND_ACPT_AND_NOTE: 'AcceptAndNotify',
+  MSG_REMIND_ACPT_NOT_NOTE: 'AcceptNotNotify',
+  MSG_REMIND_DISCARD: 'Discard',
+
+  GENDER_UNKNOWN: 'Gender_Type_Unknown',
+  GENDER_FEMALE: 'Gender_Type_Female',
+  GENDER_MALE: 'Gender_Type_Male',
+
+  ALLOW_TYPE_ALLOW_ANY: 'AllowType_Type_AllowAny',
+  ALLOW_TYPE_NEED_CONFIRM: 'AllowType_Type_NeedConfirm',
+  ALLOW_TYPE_DENY_ANY: 'AllowType_Type_DenyAny',
+
+  KICKED_OUT_MULT_ACCOUNT: 'multipleAccount',
+  KICKED_OUT_MULT_DEVICE: 'multipleDevice',
+  KICKED_OUT_USERSIG_EXPIRED: 'userSigExpired',
+  KICKED_OUT_REST_API: 'REST_API_Kick',
+
+  NET_STATE_CONNECTED: 'connected',
+  NET_STATE_CONNECTING: 'connecting',
+  NET_STATE_DISCONNECTED: 'disconnected',
+
+  MSG_AT_ALL: '__kImSDK_MesssageAtALL__',
+} as const;
+
+export type ConversationType = 'C2C' | 'GROUP' | '@TIM#SYSTEM';
+export type GroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom' | 'Community';
+export type MemberRole = 'Owner' | 'Admin' | 'Member';
+export type JoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
+export type NetState = 'connected' | 'connecting' | 'disconnected';
+export type MessagePriority = 'High' | 'Normal' | 'Low' | 'Lowest';
+
+/** Group types supported by the current server build. */
+export const SUPPORTED_GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom'];
+
+/** Tencent's limits used on both sides. */
+export const LIMITS = {
+  userIDBytes: 32,
+  messageBodyBytes: 12 * 1024,
+  messageListPage: 15,
+  groupNameBytes: 30,
+  groupIntroductionBytes: 240,
+  groupNotificationBytes: 300,
+  groupAvatarBytes: 100,
+  groupIDBytes: 48,
+  createGroupMembers: 500,
+  groupMemberListPage: 100,
+  groupMemberListDefault: 15,
+  userProfileBatch: 100,
+  nickBytes: 500,
+  avatarBytes: 500,
+  /** Largest WebSocket frame the server reads before closing (ws maxPayload). */
+  frameBytes: 256 * 1024,
+  /** How many messages one catch-up page carries. */
+  syncPage: 200,
+} as const;

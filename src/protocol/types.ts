@@ -1,0 +1,201 @@
+/**
+ * Public data shapes, the same field names as the `@tencentcloud/chat` typings. They cross both
+ * wires (server -> worker and worker -> tab) unchanged.
+ */
+import type {
+  ConversationType,
+  GroupType,
+  JoinOption,
+  MemberRole,
+  MessagePriority,
+} from './constants.js';
+
+export interface TextPayload {
+  text: string;
+}
+
+export interface CustomPayload {
+  data: string;
+  description: string;
+  extension: string;
+}
+
+export type MessagePayload = TextPayload | CustomPayload | Record<string, unknown>;
+
+export interface Message {
+  /** `${tinyID}-${clientTime}-${random}`; made by the sender's client, unique per sender. */
+  ID: string;
+  type: string;
+  payload: MessagePayload;
+  conversationID: string;
+  conversationType: ConversationType;
+  /** Receiver: userID for C2C, groupID for GROUP. */
+  to: string;
+  from: string;
+  flow: 'in' | 'out';
+  /** Server time of the send, in seconds. */
+  time: number;
+  status: 'unSend' | 'success' | 'fail';
+  isRevoked: boolean;
+  priority: MessagePriority;
+  nick: string;
+  avatar: string;
+  isPeerRead: boolean;
+  nameCard: string;
+  atUserList: string[];
+  cloudCustomData: string;
+  isDeleted: boolean;
+  isModified: boolean;
+  needReadReceipt: boolean;
+  /** Server sequence, strictly increasing within the conversation. 0 until sent. */
+  sequence: number;
+  /** Client time of creation (seconds); part of the idempotency key. */
+  clientTime: number;
+  random: number;
+}
+
+/** `conversation.lastMessage`, as in Tencent's Web SDK. */
+export interface LastMessage {
+  ID: string;
+  lastTime: number;
+  lastSequence: number;
+  fromAccount: string;
+  type: string;
+  payload: MessagePayload;
+  messageForShow: string;
+  cloudCustomData: string;
+  isRevoked: boolean;
+  nick: string;
+  nameCard: string;
+}
+
+export interface Profile {
+  userID: string;
+  nick: string;
+  avatar: string;
+  gender: string;
+  selfSignature: string;
+  allowType: string;
+  birthday: number;
+  location: string;
+  language: number;
+  messageSettings: number;
+  adminForbidType: string;
+  level: number;
+  role: number;
+  lastUpdatedTime: number;
+  profileCustomField: { key: string; value: string | number }[];
+}
+
+export interface GroupSelfInfo {
+  role: MemberRole;
+  messageRemindType: string;
+  joinTime: number;
+  nameCard: string;
+  readedSequence: number;
+}
+
+export interface Group {
+  groupID: string;
+  name: string;
+  avatar: string;
+  type: GroupType;
+  introduction: string;
+  notification: string;
+  ownerID: string;
+  createTime: number;
+  infoSequence: number;
+  lastInfoTime: number;
+  selfInfo: GroupSelfInfo | Record<string, never>;
+  lastMessage: { lastTime: number; lastSequence: number; fromAccount: string; messageForShow: string };
+  nextMessageSeq: number;
+  memberCount: number;
+  maxMemberCount: number;
+  muteAllMembers: boolean;
+  joinOption: JoinOption;
+  groupCustomField: { key: string; value: string }[];
+  isSupportTopic: boolean;
+}
+
+export interface GroupMember {
+  userID: string;
+  avatar: string;
+  nick: string;
+  role: MemberRole;
+  joinTime: number;
+  nameCard: string;
+  muteUntil: number;
+  memberCustomField: { key: string; value: string }[];
+}
+
+export interface Conversation {
+  conversationID: string;
+  type: ConversationType;
+  /** Server-computed from the read sequence; 0 for Meeting groups. */
+  unreadCount: number;
+  lastMessage: LastMessage | null;
+  groupProfile: Group | null;
+  userProfile: Profile | null;
+  groupAtInfoList: unknown[];
+  remark: string;
+  isPinned: boolean;
+  messageRemindType: string;
+  markList: number[];
+  customData: string;
+  conversationGroupList: string[];
+  draftText: string;
+  /** Sequence up to which this user has read. */
+  readSequence: number;
+  /** Increases with activity; the list is sorted by it, newest first. */
+  orderKey: number;
+}
+
+/** Every API resolves with this shape, as Tencent's does. */
+export interface IMResponse<T = unknown> {
+  code: 0;
+  data: T;
+}
+
+export interface ConversationIDParts {
+  type: ConversationType;
+  /** userID (C2C) or groupID (GROUP); '' for the system conversation. */
+  target: string;
+}
+
+export function parseConversationID(id: string): ConversationIDParts | null {
+  if (id === '@TIM#SYSTEM') return { type: '@TIM#SYSTEM', target: '' };
+  if (id.startsWith('C2C') && id.length > 3) return { type: 'C2C', target: id.slice(3) };
+  if (id.startsWith('GROUP') && id.length > 5) return { type: 'GROUP', target: id.slice(5) };
+  return null;
+}
+
+export function conversationIDOf(type: ConversationType, target: string): string {
+  return type === '@TIM#SYSTEM' ? type : `${type}${target}`;
+}
+
+/** A short text for previews (`messageForShow`). */
+export function messageForShow(type: string, payload: MessagePayload, isRevoked = false): string {
+  if (isRevoked) return '[Recalled]';
+  switch (type) {
+    case 'TIMTextElem':
+      return String((payload as TextPayload).text ?? '');
+    case 'TIMImageElem':
+      return '[Image]';
+    case 'TIMSoundElem':
+      return '[Voice]';
+    case 'TIMVideoFileElem':
+      return '[Video]';
+    case 'TIMFileElem':
+      return '[File]';
+    case 'TIMFaceElem':
+      return '[Sticker]';
+    case 'TIMLocationElem':
+      return '[Location]';
+    case 'TIMRelayElem':
+      return '[Chat History]';
+    case 'TIMCustomElem':
+      return String((payload as CustomPayload).description || '[Custom Message]');
+    default:
+      return '[Message]';
+  }
+}

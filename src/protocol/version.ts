@@ -1,0 +1,14 @@
+/**
+ * Wire protocol version (worker <-> server) and the oldest version the server still accepts.
+ *
+ * History:
+ * - 1: first version (login, ping, sync catch-up, messages, conversations, groups, profiles).
+ */
+export const PROTOCOL_VERSION = 1;
+export const MIN_PROTOCOL_VERSION = 1;
+
+/**
+ * Tab <-> worker RPC version. A tab built from another bundle than the worker refuses to attach;
+ * the worker name carries the build id so mismatches do not normally happen.
+ */
+export const RPC_VERSION = 1;
