@@ -18,9 +18,16 @@ function testFiles(dir) {
     .map((f) => join(dir, String(f)))
     .sort();
 }
-const nodeTest = (dir) => [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', ...testFiles(dir)];
+const nodeTest = (...dirs) => [
+  process.execPath,
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=1',
+  ...dirs.flatMap(testFiles),
+];
 const stages = [
-  ['server', nodeTest('test/server')],
+  ['server', nodeTest('test/protocol', 'test/server')],
   ['browser', [process.execPath, 'scripts/test-browser.mjs']],
   ['e2e', nodeTest('test/e2e')],
 ];
