@@ -59,7 +59,7 @@ await build({
   entryPoints: { im: join(root, 'src/define.ts') },
   outdir: browserOut,
   splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  chunkNames: 'chunk-[name]-[hash]',
   banner,
   metafile: true,
 });

@@ -1,0 +1,54 @@
+/**
+ * The bus routes events to users, wherever their sockets are. Services publish by userID and never
+ * assume the recipient's socket is on this node; every node subscribes and delivers to the sockets
+ * it holds. The in-process implementation is memory.ts; a Redis pub/sub one can implement the same
+ * interface for several nodes.
+ *
+ * Presence tracks the login instances of each user across nodes for the kick policy.
+ */
+import type { PushFrame } from '../../protocol/wire.js';
+
+export type BusEvent =
+  | {
+      kind: 'push';
+      app: number;
+      userID: string;
+      frame: PushFrame;
+      /** The connection that caused the event; it gets a response instead of the push. */
+      exceptConnID?: string;
+    }
+  | {
+      kind: 'kick';
+      app: number;
+      userID: string;
+      /** Every socket of these instances is told why, then closed. */
+      instanceIDs: string[];
+      type: string;
+    };
+
+export type BusHandler = (event: BusEvent) => void;
+
+export interface Bus {
+  publish(event: BusEvent): Promise<void>;
+  /** Returns the unsubscribe function. */
+  subscribe(handler: BusHandler): () => void;
+  close(): Promise<void>;
+}
+
+export interface Presence {
+  /**
+   * Records a socket of `instanceID`. Sockets sharing an instanceID count as one instance. Returns
+   * the instances, oldest login first, that must be kicked so that at most `maxInstances` remain
+   * (never the one being attached); they are forgotten at once.
+   */
+  attach(
+    app: number,
+    userID: string,
+    instanceID: string,
+    connID: string,
+    maxInstances: number,
+  ): Promise<string[]>;
+  /** Forgets a socket; the instance goes away with its last socket. */
+  detach(app: number, userID: string, instanceID: string, connID: string): Promise<void>;
+  close(): Promise<void>;
+}

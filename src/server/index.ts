@@ -1,0 +1,173 @@
+/**
+ * The IM server: `startServer(options)` wires storage (SQLite), bus (in-process), services, the
+ * WebSocket gateway and the HTTP routes, and returns a handle to close it all.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { MemoryBus, MemoryPresence } from './bus/memory.js';
+import { Connection } from './connection.js';
+import { createHttpHandler } from './http.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import { findRepoRoot } from './paths.js';
+import { AuthService } from './services/auth.js';
+import { ConversationService } from './services/conversations.js';
+import { nowSeconds, type ServiceDeps } from './services/deps.js';
+import { GroupService } from './services/groups.js';
+import { MessageService } from './services/messages.js';
+import { ProfileService } from './services/profiles.js';
+import { SessionRegistry } from './sessions.js';
+import { SqliteStorage } from './storage/sqlite.js';
+import { Transport } from './transport.js';
+import { genUserSig } from './usersig.js';
+
+export interface ServerOptions {
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Holds imkit.sqlite. Default './data'. */
+  dataDir?: string;
+  /** Overrides dataDir; ':memory:' allowed. */
+  dbFile?: string;
+  /** Dev mode: enables GET /dev/usersig. */
+  dev?: boolean;
+  /** Instances per user; overrides the app setting (default 10). */
+  maxInstances?: number;
+  /** WebSocket ping interval; a socket that misses one ping is terminated. Default 30000. */
+  heartbeatMs?: number;
+  /** Time allowed between the upgrade and an accepted login. Default 10000. */
+  loginTimeoutMs?: number;
+  /** Default <repo>/dist/browser. */
+  staticDir?: string;
+  /** Default <repo>/demo. */
+  demoDir?: string;
+  /** Structured logs to stdout/stderr. Default true. */
+  log?: boolean;
+}
+
+export interface RunningServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  /** The default app; `created` is true when this start created it. */
+  app: { SDKAppID: number; secretKey: string; created: boolean };
+  genUserSig(userID: string, expireSeconds?: number): string;
+  metrics(): { connections: number; messages: number };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DEV_USERSIG_EXPIRE = 7 * 86400;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const root = findRepoRoot();
+  const host = options.host ?? '127.0.0.1';
+  const dbFile = options.dbFile ?? join(resolve(options.dataDir ?? './data'), 'imkit.sqlite');
+  const log = createLogger(options.log ?? true, process.env.IMKIT_DEBUG === '1');
+  const metrics = new Metrics();
+  const storage = new SqliteStorage({ file: dbFile });
+  const bus = new MemoryBus();
+  const presence = new MemoryPresence();
+  const deps: ServiceDeps = { storage, bus, metrics, log, now: nowSeconds };
+  const services = {
+    auth: new AuthService(deps, options.maxInstances),
+    messages: new MessageService(deps),
+    conversations: new ConversationService(deps),
+    groups: new GroupService(deps),
+    profiles: new ProfileService(deps),
+  };
+
+  let transport: Transport | undefined;
+  let http: Server | undefined;
+  try {
+    const { app, created } = await services.auth.ensureDefaultApp();
+    const sign = (userID: string, expire?: number) =>
+      genUserSig({ SDKAppID: app.SDKAppID, secretKey: app.secretKey, userID, expire });
+
+    const sessions = new SessionRegistry(metrics);
+    const unsubscribe = bus.subscribe((event) => sessions.deliver(event));
+    const connectionDeps = {
+      services,
+      sessions,
+      presence,
+      bus,
+      metrics,
+      log,
+      loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
+    };
+    const activeTransport = new Transport({
+      heartbeatMs: options.heartbeatMs ?? 30_000,
+      metrics,
+      log,
+      accept: (socket) => {
+        const connection = new Connection(socket, connectionDeps);
+        return {
+          onText: (text) => connection.onText(text),
+          onBinary: () => connection.onBinary(),
+          onClose: () => connection.onClose(),
+        };
+      },
+    });
+    transport = activeTransport;
+
+    const server = createServer(
+      createHttpHandler({
+        dev: options.dev ?? false,
+        staticDir: options.staticDir ?? join(root, 'dist', 'browser'),
+        demoDir: options.demoDir ?? join(root, 'demo'),
+        metrics,
+        log,
+        SDKAppID: app.SDKAppID,
+        genUserSig: (userID) => sign(userID, DEFAULT_DEV_USERSIG_EXPIRE),
+      }),
+    );
+    http = server;
+    server.on('upgrade', (req, socket, head) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path !== '/ws') {
+        socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      activeTransport.handleUpgrade(req, socket, head);
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+    const url = `http://${urlHost}:${port}`;
+    log.info('server listening', { url, SDKAppID: app.SDKAppID, dev: options.dev ?? false });
+
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      port,
+      app: { SDKAppID: app.SDKAppID, secretKey: app.secretKey, created },
+      genUserSig: (userID, expireSeconds) => sign(userID, expireSeconds),
+      metrics: () => ({ connections: metrics.connections, messages: metrics.messages }),
+      close: () =>
+        (closing ??= (async () => {
+          const httpClosed = new Promise<void>((r) => server.close(() => r()));
+          await activeTransport.close();
+          server.closeAllConnections();
+          await httpClosed;
+          unsubscribe();
+          await bus.close();
+          await presence.close();
+          await storage.close();
+          log.info('server closed');
+        })()),
+    };
+  } catch (err) {
+    await transport?.close();
+    http?.close();
+    await storage.close();
+    throw err;
+  }
+}

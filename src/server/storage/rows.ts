@@ -1,0 +1,219 @@
+/** Row shapes of the SQLite tables and their mapping to storage records. */
+import type { GroupType, JoinOption, MemberRole } from '../../protocol/constants.js';
+import type {
+  AppRecord,
+  GroupRecord,
+  MemberRecord,
+  StoredMessage,
+  UserConversationRecord,
+  UserRecord,
+} from './types.js';
+
+export interface AppRow {
+  sdkappid: number;
+  secret_key: string;
+  max_instances: number;
+  is_default: number;
+  created_at: number;
+}
+
+export interface UserRow {
+  tiny_id: number;
+  user_id: string;
+  nick: string;
+  avatar: string;
+  gender: string;
+  self_signature: string;
+  allow_type: string;
+  birthday: number;
+  location: string;
+  language: number;
+  message_settings: number;
+  admin_forbid_type: string;
+  level: number;
+  role: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageRow {
+  cursor: number;
+  conv_key: string;
+  seq: number;
+  msg_id: string;
+  sender: string;
+  conv_type: string;
+  target: string;
+  type: string;
+  payload: string;
+  priority: string;
+  cloud_custom_data: string;
+  client_time: number;
+  random: number;
+  time: number;
+  nick: string;
+  avatar: string;
+}
+
+export interface ConversationRow {
+  conv_key: string;
+  type: string;
+  last_seq: number;
+  last_cursor: number;
+  read_seq: number;
+  join_seq: number;
+  visible_seq: number;
+  activity_key: number;
+  group_type: string | null;
+  unread: number;
+}
+
+export interface GroupRow {
+  group_id: string;
+  type: string;
+  name: string;
+  introduction: string;
+  notification: string;
+  avatar: string;
+  owner_id: string;
+  create_time: number;
+  info_seq: number;
+  last_info_time: number;
+  max_member: number;
+  join_option: string;
+  mute_all: number;
+  member_count: number;
+  last_seq: number;
+}
+
+export interface MemberRow {
+  user_id: string;
+  role: string;
+  join_time: number;
+  name_card: string;
+  mute_until: number;
+  read_seq: number | null;
+  visible_seq: number | null;
+}
+
+/** profile field -> column */
+export const PROFILE_COLUMNS = {
+  nick: 'nick',
+  avatar: 'avatar',
+  gender: 'gender',
+  selfSignature: 'self_signature',
+  allowType: 'allow_type',
+  birthday: 'birthday',
+  location: 'location',
+  language: 'language',
+  messageSettings: 'message_settings',
+  level: 'level',
+  role: 'role',
+} as const;
+
+export function toApp(row: AppRow): AppRecord {
+  return {
+    SDKAppID: row.sdkappid,
+    secretKey: row.secret_key,
+    maxInstances: row.max_instances,
+    isDefault: row.is_default === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function toUser(row: UserRow): UserRecord {
+  return {
+    userID: row.user_id,
+    tinyID: row.tiny_id,
+    nick: row.nick,
+    avatar: row.avatar,
+    gender: row.gender,
+    selfSignature: row.self_signature,
+    allowType: row.allow_type,
+    birthday: row.birthday,
+    location: row.location,
+    language: row.language,
+    messageSettings: row.message_settings,
+    adminForbidType: row.admin_forbid_type,
+    level: row.level,
+    role: row.role,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toMessage(row: MessageRow): StoredMessage {
+  return {
+    cursor: row.cursor,
+    convKey: row.conv_key,
+    conversationType: row.conv_type === 'GROUP' ? 'GROUP' : 'C2C',
+    to: row.target,
+    from: row.sender,
+    seq: row.seq,
+    ID: row.msg_id,
+    type: row.type,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    priority: row.priority,
+    cloudCustomData: row.cloud_custom_data,
+    clientTime: row.client_time,
+    random: row.random,
+    time: row.time,
+    nick: row.nick,
+    avatar: row.avatar,
+  };
+}
+
+/** The other side of a C2C key from `userID`'s view; the groupID of a group key. */
+export function targetOf(convKey: string, userID: string): string {
+  if (convKey.startsWith('group:')) return convKey.slice(6);
+  const [a, b] = convKey.slice(4).split('|');
+  return a === userID ? b : a;
+}
+
+export function toConversation(row: ConversationRow, userID: string): UserConversationRecord {
+  return {
+    convKey: row.conv_key,
+    type: row.type === 'GROUP' ? 'GROUP' : 'C2C',
+    target: targetOf(row.conv_key, userID),
+    readSeq: row.read_seq,
+    joinSeq: row.join_seq,
+    visibleSeq: row.visible_seq,
+    activityKey: row.activity_key,
+    lastSeq: row.last_seq,
+    lastCursor: row.last_cursor,
+    unreadCount: row.unread,
+    groupType: (row.group_type as GroupType | null) ?? null,
+  };
+}
+
+export function toGroup(row: GroupRow): GroupRecord {
+  return {
+    groupID: row.group_id,
+    type: row.type as GroupType,
+    name: row.name,
+    introduction: row.introduction,
+    notification: row.notification,
+    avatar: row.avatar,
+    ownerID: row.owner_id,
+    createTime: row.create_time,
+    infoSequence: row.info_seq,
+    lastInfoTime: row.last_info_time,
+    maxMemberCount: row.max_member,
+    joinOption: row.join_option as JoinOption,
+    muteAllMembers: row.mute_all === 1,
+    memberCount: row.member_count,
+    lastSeq: row.last_seq,
+  };
+}
+
+export function toMember(row: MemberRow): MemberRecord {
+  return {
+    userID: row.user_id,
+    role: row.role as MemberRole,
+    joinTime: row.join_time,
+    nameCard: row.name_card,
+    muteUntil: row.mute_until,
+    readSeq: row.read_seq ?? 0,
+    visibleSeq: row.visible_seq ?? 0,
+  };
+}
