@@ -82,7 +82,7 @@ function imFlavour(url: string, SDKAppID: number, secretKey: string): Flavour {
         data: {
           SDKAppID,
           userID,
-          userSig: genUserSig(SDKAppID, secretKey, userID, 3600),
+          userSig: genUserSig({ SDKAppID, secretKey, userID, expire: 3600 }),
           instanceID: `bench-instance-${i}`,
           protocol: 1,
         },
