@@ -7,7 +7,13 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { writeFileSync } from 'node:fs';
 import { startServer } from './src/server/index.ts';
 
-const server = await startServer({ port: 0, host: '127.0.0.1', dbFile: ':memory:', dev: true, log: false });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dbFile: ':memory:',
+  dev: true,
+  log: false,
+});
 
 const chromiumFlags = [
   '--no-sandbox',

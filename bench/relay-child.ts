@@ -18,7 +18,7 @@ wss.on('connection', (ws) => {
 });
 wss.on('listening', () => {
   const address = wss.address();
-  const port = typeof address === 'object' ? address.port : 0;
+  const port = address !== null && typeof address === 'object' ? address.port : 0;
   process.stdout.write(JSON.stringify({ url: `ws://127.0.0.1:${port}` }) + '\n');
 });
 const stop = () => wss.close(() => process.exit(0));

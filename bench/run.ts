@@ -196,7 +196,8 @@ async function measure(flavour: Flavour): Promise<Result> {
   const seconds = (performance.now() - start) / 1000;
   for (const p of peers) p.ws.close();
   latencies.sort((a, b) => a - b);
-  const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const pct = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
   return {
     name: flavour.name,
     messages: total,
@@ -218,10 +219,16 @@ await stopChild(relay);
 
 const fmt = (r: Result) =>
   `| ${r.name} | ${r.messages} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`;
-console.log(`\n1:1 messages, ${CLIENTS} clients on loopback, ${PER_CLIENT} messages each, window ${WINDOW}`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+console.log(
+  `\n1:1 messages, ${CLIENTS} clients on loopback, ${PER_CLIENT} messages each, window ${WINDOW}`,
+);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+);
 console.log('| side | messages | msg/s | p50 ms | p99 ms |');
 console.log('| --- | --- | --- | --- | --- |');
 console.log(fmt(imResult));
 console.log(fmt(relayResult));
-console.log(`\nthroughput ratio imkit / relay: ${(imResult.perSecond / relayResult.perSecond).toFixed(2)}`);
+console.log(
+  `\nthroughput ratio imkit / relay: ${(imResult.perSecond / relayResult.perSecond).toFixed(2)}`,
+);

@@ -8,7 +8,11 @@ import { startServer } from '../src/server/index.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'imkit-bench-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false });
 process.stdout.write(
-  JSON.stringify({ url: server.url, SDKAppID: server.app.SDKAppID, secretKey: server.app.secretKey }) + '\n',
+  JSON.stringify({
+    url: server.url,
+    SDKAppID: server.app.SDKAppID,
+    secretKey: server.app.secretKey,
+  }) + '\n',
 );
 const stop = async () => {
   await server.close();

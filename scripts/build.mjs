@@ -59,7 +59,7 @@ await build({
   entryPoints: { im: join(root, 'src/define.ts') },
   outdir: browserOut,
   splitting: true,
-  chunkNames: 'chunk-[name]-[hash]',
+  chunkNames: 'chunk-[hash]',
   banner,
   metafile: true,
 });

@@ -14,11 +14,19 @@ function needsInstall() {
   const lock = join(root, 'package-lock.json');
   if (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000) return true;
   // better-sqlite3 compiles from source; an interrupted install leaves it without its binary.
-  return !existsSync(join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'));
+  return !existsSync(
+    join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+  );
 }
 
 if (needsInstall()) {
-  console.log('[imkit] installing dependencies (better-sqlite3 compiles from source, about a minute)…');
-  run(existsSync(join(root, 'package-lock.json')) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund');
+  console.log(
+    '[imkit] installing dependencies (better-sqlite3 compiles from source, about a minute)…',
+  );
+  run(
+    existsSync(join(root, 'package-lock.json'))
+      ? 'npm ci --no-audit --no-fund'
+      : 'npm install --no-audit --no-fund',
+  );
 }
 if (!process.argv.includes('--no-build')) run('node scripts/build.mjs');

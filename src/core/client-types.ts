@@ -70,7 +70,10 @@ export interface ChatClient {
   readonly SDKAppID: number;
   readonly server: string;
 
-  login(options: { userID: string; userSig: string }): Promise<IMResponse<{ repeatLogin: boolean }>>;
+  login(options: {
+    userID: string;
+    userSig: string;
+  }): Promise<IMResponse<{ repeatLogin: boolean }>>;
   logout(): Promise<IMResponse<Record<string, never>>>;
   /** Detach this tab from the shared engine; other tabs stay logged in. */
   destroy(): Promise<void>;
@@ -82,13 +85,20 @@ export interface ChatClient {
   getServerTime(): number;
 
   createTextMessage(options: CreateTextMessageOptions): Message;
-  sendMessage(message: Message, options?: Record<string, unknown>): Promise<IMResponse<{ message: Message }>>;
+  sendMessage(
+    message: Message,
+    options?: Record<string, unknown>,
+  ): Promise<IMResponse<{ message: Message }>>;
   getMessageList(
     options: GetMessageListOptions,
-  ): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>>;
+  ): Promise<
+    IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>
+  >;
 
   getConversationList(): Promise<IMResponse<{ conversationList: Conversation[] }>>;
-  getConversationProfile(conversationID: string): Promise<IMResponse<{ conversation: Conversation }>>;
+  getConversationProfile(
+    conversationID: string,
+  ): Promise<IMResponse<{ conversation: Conversation }>>;
   setMessageRead(options: { conversationID: string }): Promise<IMResponse<Record<string, never>>>;
   getTotalUnreadMessageCount(): number;
 

@@ -107,7 +107,12 @@ export interface Group {
   infoSequence: number;
   lastInfoTime: number;
   selfInfo: GroupSelfInfo | Record<string, never>;
-  lastMessage: { lastTime: number; lastSequence: number; fromAccount: string; messageForShow: string };
+  lastMessage: {
+    lastTime: number;
+    lastSequence: number;
+    fromAccount: string;
+    messageForShow: string;
+  };
   nextMessageSeq: number;
   memberCount: number;
   maxMemberCount: number;

@@ -59,7 +59,9 @@ export const schemas = {
   getMessageList: v.object({
     conversationID,
     nextReqMessageID: v.optional(v.string()),
-    count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.messageListPage))),
+    count: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.messageListPage)),
+    ),
   }),
   getConversationList: v.object({}),
   getConversationProfile: v.object({ conversationID }),
@@ -84,7 +86,9 @@ export const schemas = {
   getGroupProfile: v.object({ groupID }),
   getGroupMemberList: v.object({
     groupID,
-    count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.groupMemberListPage))),
+    count: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.groupMemberListPage)),
+    ),
     offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
   }),
   getMyProfile: v.object({}),

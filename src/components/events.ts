@@ -1,0 +1,115 @@
+/**
+ * Public events. Each is an `Event` subclass with a typed `detail`, named `im-*`, bubbling.
+ * Events of the public (outer) elements are `composed` so they cross the shadow boundary of
+ * whatever page or framework component hosts the element; an element used only inside another
+ * element's shadow root passes `{composed: false}`.
+ */
+import type { ChatClient } from '../core/client-types.js';
+import type { Conversation, Message } from '../protocol/types.js';
+
+export interface ImEventInit {
+  composed?: boolean;
+}
+
+abstract class ImEvent<T> extends Event {
+  readonly detail: T;
+  constructor(type: string, detail: T, init: ImEventInit = {}) {
+    super(type, { bubbles: true, composed: init.composed ?? true });
+    this.detail = detail;
+  }
+}
+
+export interface ImErrorDetail {
+  /** Tencent-compatible numeric error code; 0 when the failure had none. */
+  code: number;
+  message: string;
+}
+
+export class ImErrorEvent extends ImEvent<ImErrorDetail> {
+  static readonly eventName = 'im-error';
+  constructor(detail: ImErrorDetail, init?: ImEventInit) {
+    super(ImErrorEvent.eventName, detail, init);
+  }
+}
+
+export interface ImReadyDetail {
+  client: ChatClient;
+  userID: string;
+}
+
+export class ImReadyEvent extends ImEvent<ImReadyDetail> {
+  static readonly eventName = 'im-ready';
+  constructor(detail: ImReadyDetail, init?: ImEventInit) {
+    super(ImReadyEvent.eventName, detail, init);
+  }
+}
+
+export interface ImConversationSelectDetail {
+  conversationID: string;
+  conversation: Conversation;
+}
+
+export class ImConversationSelectEvent extends ImEvent<ImConversationSelectDetail> {
+  static readonly eventName = 'im-conversation-select';
+  constructor(detail: ImConversationSelectDetail, init?: ImEventInit) {
+    super(ImConversationSelectEvent.eventName, detail, init);
+  }
+}
+
+export interface ImMessageSentDetail {
+  conversationID: string;
+  message: Message;
+}
+
+export class ImMessageSentEvent extends ImEvent<ImMessageSentDetail> {
+  static readonly eventName = 'im-message-sent';
+  constructor(detail: ImMessageSentDetail, init?: ImEventInit) {
+    super(ImMessageSentEvent.eventName, detail, init);
+  }
+}
+
+export interface ImGroupJoinedDetail {
+  groupID: string;
+  /** `JoinedSuccess`, `AlreadyInGroup` or `WaitAdminApproval` (TYPES.JOIN_STATUS_*). */
+  status: string;
+}
+
+export class ImGroupJoinedEvent extends ImEvent<ImGroupJoinedDetail> {
+  static readonly eventName = 'im-group-joined';
+  constructor(detail: ImGroupJoinedDetail, init?: ImEventInit) {
+    super(ImGroupJoinedEvent.eventName, detail, init);
+  }
+}
+
+export interface ImGroupQuitDetail {
+  groupID: string;
+}
+
+export class ImGroupQuitEvent extends ImEvent<ImGroupQuitDetail> {
+  static readonly eventName = 'im-group-quit';
+  constructor(detail: ImGroupQuitDetail, init?: ImEventInit) {
+    super(ImGroupQuitEvent.eventName, detail, init);
+  }
+}
+
+/** Any rejection (an IM error `{code, message}`, an Error, a string) as an error detail. */
+export function toErrorDetail(error: unknown): ImErrorDetail {
+  if (typeof error === 'object' && error !== null) {
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e.code === 'number' ? e.code : 0;
+    const message = typeof e.message === 'string' && e.message ? e.message : String(error);
+    return { code, message };
+  }
+  return { code: 0, message: String(error) };
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'im-error': ImErrorEvent;
+    'im-ready': ImReadyEvent;
+    'im-conversation-select': ImConversationSelectEvent;
+    'im-message-sent': ImMessageSentEvent;
+    'im-group-joined': ImGroupJoinedEvent;
+    'im-group-quit': ImGroupQuitEvent;
+  }
+}

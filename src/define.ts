@@ -1,0 +1,53 @@
+/**
+ * The script-tag entry: registers every element and exposes `window.IMChat`.
+ * Safe to load twice: tags already registered are skipped and the first `IMChat` stays.
+ */
+import { ContextRoot } from '@lit/context';
+import { create, getClient } from './core/chat-client.js';
+import { EVENT, TYPES } from './protocol/constants.js';
+import { defineElement } from './components/base/define-element.js';
+import { setClientFactory } from './components/client-source.js';
+import { ImProvider } from './components/provider/provider.js';
+import { ImConversationList } from './components/conversation-list/conversation-list.js';
+import { ImChat } from './components/chat/chat.js';
+import { ImGroupPanel } from './components/group-panel/group-panel.js';
+
+export interface IMChatGlobal {
+  create: typeof create;
+  EVENT: typeof EVENT;
+  TYPES: typeof TYPES;
+}
+
+declare global {
+  interface Window {
+    IMChat?: IMChatGlobal;
+  }
+}
+
+/** Tag -> class, in registration order: the provider first, so it upgrades before its children. */
+export const elements = {
+  'im-provider': ImProvider,
+  'im-conversation-list': ImConversationList,
+  'im-chat': ImChat,
+  'im-group-panel': ImGroupPanel,
+} as const;
+
+const ROOT_FLAG = Symbol.for('imkit.context-root');
+
+if (typeof document !== 'undefined') {
+  // Lets a provider that upgrades after its children (custom load orders) still serve them.
+  const root = document.documentElement as HTMLElement & { [ROOT_FLAG]?: boolean };
+  if (!root[ROOT_FLAG]) {
+    root[ROOT_FLAG] = true;
+    new ContextRoot().attach(root);
+  }
+}
+
+// Elements configured by attributes get the core's shared per-user client.
+setClientFactory((config) => getClient(config));
+
+for (const [tag, ctor] of Object.entries(elements)) defineElement(tag, ctor);
+
+if (typeof window !== 'undefined' && !window.IMChat) {
+  window.IMChat = { create, EVENT, TYPES };
+}

@@ -1,0 +1,179 @@
+/**
+ * The engine's in-memory conversation list: pure bookkeeping, no I/O.
+ *
+ * Rules (Tencent's): a new message moves its conversation to the top and sets `lastMessage`;
+ * `unreadCount` grows by one unless the message is the user's own, the conversation is a Meeting
+ * (ChatRoom) or AVChatRoom group, or the message is at or below the read sequence. A message whose
+ * sequence is not newer than the conversation's last one changes nothing (the server's list already
+ * reflects it), which makes applying the same message twice harmless.
+ */
+import type { Conversation, Group, LastMessage, Message, Profile } from '../protocol/types.js';
+import { messageForShow, parseConversationID } from '../protocol/types.js';
+
+const NO_UNREAD_GROUP_TYPES = new Set(['ChatRoom', 'AVChatRoom']);
+
+export function lastMessageOf(m: Message): LastMessage {
+  return {
+    ID: m.ID,
+    lastTime: m.time,
+    lastSequence: m.sequence,
+    fromAccount: m.from,
+    type: m.type,
+    payload: m.payload,
+    messageForShow: messageForShow(m.type, m.payload, m.isRevoked),
+    cloudCustomData: m.cloudCustomData,
+    isRevoked: m.isRevoked,
+    nick: m.nick,
+    nameCard: m.nameCard,
+  };
+}
+
+export function emptyConversation(conversationID: string): Conversation {
+  const parts = parseConversationID(conversationID);
+  return {
+    conversationID,
+    type: parts?.type ?? 'C2C',
+    unreadCount: 0,
+    lastMessage: null,
+    groupProfile: null,
+    userProfile: null,
+    groupAtInfoList: [],
+    remark: '',
+    isPinned: false,
+    messageRemindType: '',
+    markList: [],
+    customData: '',
+    conversationGroupList: [],
+    draftText: '',
+    readSequence: 0,
+    orderKey: 0,
+  };
+}
+
+export function countsUnread(conv: Conversation): boolean {
+  return !(
+    conv.type === 'GROUP' &&
+    conv.groupProfile &&
+    NO_UNREAD_GROUP_TYPES.has(conv.groupProfile.type)
+  );
+}
+
+export interface ApplyResult {
+  /** The conversation changed (list must be re-emitted). */
+  changed: boolean;
+  /** The conversation did not exist before. */
+  created: boolean;
+}
+
+export class ConversationBook {
+  private list: Conversation[] = [];
+
+  constructor(private readonly me: () => string) {}
+
+  all(): Conversation[] {
+    return this.list;
+  }
+
+  get(conversationID: string): Conversation | undefined {
+    return this.list.find((c) => c.conversationID === conversationID);
+  }
+
+  /** Replace the whole list (server authority or cache load). */
+  replace(list: Conversation[]): void {
+    this.list = [...list];
+    this.sort();
+  }
+
+  totalUnread(): number {
+    let total = 0;
+    for (const c of this.list) if (countsUnread(c)) total += Math.max(0, c.unreadCount || 0);
+    return total;
+  }
+
+  /** Put one conversation (from the server) in place of the local copy. */
+  upsert(conv: Conversation): void {
+    const i = this.list.findIndex((c) => c.conversationID === conv.conversationID);
+    if (i >= 0) this.list[i] = conv;
+    else this.list.push(conv);
+    this.sort();
+  }
+
+  applyMessage(
+    m: Message,
+    groups: ReadonlyMap<string, Group>,
+    profiles: ReadonlyMap<string, Profile>,
+  ): ApplyResult {
+    let conv = this.get(m.conversationID);
+    let created = false;
+    if (!conv) {
+      conv = emptyConversation(m.conversationID);
+      const parts = parseConversationID(m.conversationID);
+      if (parts?.type === 'GROUP') conv.groupProfile = groups.get(parts.target) ?? null;
+      if (parts?.type === 'C2C') conv.userProfile = profiles.get(parts.target) ?? null;
+      this.list.push(conv);
+      created = true;
+    }
+    const last = conv.lastMessage;
+    if (!created && last && m.sequence > 0 && m.sequence <= last.lastSequence) {
+      return { changed: false, created };
+    }
+    if (last && last.ID === m.ID) return { changed: false, created };
+    const next: Conversation = {
+      ...conv,
+      lastMessage: lastMessageOf(m),
+      orderKey: this.topOrderKey() + 1,
+    };
+    const own = m.from === this.me();
+    if (!own && countsUnread(next) && m.sequence > conv.readSequence) {
+      next.unreadCount = (conv.unreadCount || 0) + 1;
+    }
+    this.upsert(next);
+    return { changed: true, created };
+  }
+
+  /** Local effect of a read report: everything up to `readSequence` is read. */
+  markRead(conversationID: string, readSequence?: number): { changed: boolean; exact: boolean } {
+    const conv = this.get(conversationID);
+    if (!conv) return { changed: false, exact: true };
+    const lastSeq = conv.lastMessage?.lastSequence ?? 0;
+    const upTo = readSequence ?? lastSeq;
+    if (upTo < lastSeq) {
+      // Some messages remain unread; only the server knows how many of them are the peer's.
+      return { changed: false, exact: false };
+    }
+    if (conv.unreadCount === 0 && conv.readSequence >= upTo) return { changed: false, exact: true };
+    this.upsert({ ...conv, unreadCount: 0, readSequence: Math.max(conv.readSequence, upTo) });
+    return { changed: true, exact: true };
+  }
+
+  /** A group changed: refresh the embedded profile. */
+  updateGroup(group: Group): boolean {
+    const conv = this.get(`GROUP${group.groupID}`);
+    if (!conv) return false;
+    this.upsert({ ...conv, groupProfile: group });
+    return true;
+  }
+
+  updateProfile(profile: Profile): boolean {
+    const conv = this.get(`C2C${profile.userID}`);
+    if (!conv) return false;
+    this.upsert({ ...conv, userProfile: profile });
+    return true;
+  }
+
+  private topOrderKey(): number {
+    let max = 0;
+    for (const c of this.list) if (c.orderKey > max) max = c.orderKey;
+    return max;
+  }
+
+  private sort(): void {
+    this.list.sort((a, b) => {
+      if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
+      return (
+        (b.orderKey || 0) - (a.orderKey || 0) ||
+        (b.lastMessage?.lastTime ?? 0) - (a.lastMessage?.lastTime ?? 0)
+      );
+    });
+  }
+}

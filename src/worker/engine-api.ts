@@ -1,0 +1,217 @@
+/**
+ * The engine's answers to tab requests: the public ChatClient methods, by the same names.
+ * Input is validated once here against the wire schemas (bad input -> 6017, nothing sent).
+ * Reads that the engine keeps current (conversation list, group list, own profile) come from
+ * memory, so they work from the cache before the socket is up; the rest go to the server.
+ */
+import { ErrorCode } from '../protocol/codes.js';
+import { EVENT, LIMITS } from '../protocol/constants.js';
+import { INTERNAL_EVENT } from '../protocol/rpc.js';
+import type { Conversation, Group, GroupMember, Message, Profile } from '../protocol/types.js';
+import { parseOp, type MessageListResult, type Op, type OpData } from '../protocol/wire.js';
+import { IMError } from '../core/errors.js';
+import type { Engine } from './engine.js';
+import type { PortPeer } from './port-peer.js';
+import { refreshGroups } from './sync.js';
+
+export function validate<K extends Op>(op: K, data: unknown): OpData<K> {
+  const r = parseOp(op, data ?? {});
+  if (!r.ok) throw new IMError(ErrorCode.INVALID_PARAMETERS, `${op}: ${r.message}`);
+  return r.value;
+}
+
+function isNetworkError(err: unknown): boolean {
+  return (
+    err instanceof IMError &&
+    (err.code === ErrorCode.NET_DISCONNECTED || err.code === ErrorCode.NET_WAIT_ACK_TIMEOUT)
+  );
+}
+
+type Handler = (engine: Engine, peer: PortPeer, payload: any) => Promise<unknown> | unknown;
+
+const handlers: Record<string, Handler> = {
+  sendMessage,
+  getMessageList,
+  getConversationList: (e) => ({ conversationList: e.data.book.all() }),
+  async getConversationProfile(e, _peer, p: { conversationID?: unknown }) {
+    const { conversationID } = validate('getConversationProfile', p);
+    const known = e.data.book.get(conversationID);
+    if (known && e.conn.state !== 'connected') return { conversation: known };
+    if (known && e.syncedSession === e.session) return { conversation: known };
+    const res = await e.conn.request<{ conversation: Conversation }>('getConversationProfile', {
+      conversationID,
+    });
+    return res;
+  },
+  async setMessageRead(e, _peer, p) {
+    const data = validate('setMessageRead', p);
+    await e.conn.request('setMessageRead', data);
+    const r = e.data.book.markRead(data.conversationID);
+    if (r.changed) e.data.conversationsChanged();
+    return {};
+  },
+  async createGroup(e, _peer, p) {
+    const res = await e.conn.request<{ group: Group }>('createGroup', validate('createGroup', p));
+    e.data.groups.set(res.group.groupID, res.group);
+    e.data.groupsChanged();
+    return res;
+  },
+  async joinGroup(e, _peer, p) {
+    const res = await e.conn.request<{ status: string; group?: Group }>(
+      'joinGroup',
+      validate('joinGroup', p),
+    );
+    if (res.group) {
+      e.data.groups.set(res.group.groupID, res.group);
+      e.data.groupsChanged();
+    } else if (res.status === 'JoinedSuccess') {
+      await refreshGroups(e);
+    }
+    return res;
+  },
+  async quitGroup(e, _peer, p) {
+    const data = validate('quitGroup', p);
+    const res = await e.conn.request<{ groupID: string }>('quitGroup', data);
+    if (e.data.groups.delete(data.groupID)) e.data.groupsChanged();
+    return res;
+  },
+  getGroupList: (e) => ({ groupList: [...e.data.groups.values()] }),
+  async getGroupProfile(e, _peer, p) {
+    const { groupID } = validate('getGroupProfile', p);
+    const known = e.data.groups.get(groupID);
+    if (known && e.conn.state !== 'connected') return { group: known };
+    const res = await e.conn.request<{ group: Group }>('getGroupProfile', { groupID });
+    if (e.data.groups.has(groupID)) {
+      e.data.groups.set(groupID, res.group);
+      void e.data.cache?.saveGroups([...e.data.groups.values()]);
+    }
+    return res;
+  },
+  getGroupMemberList: (e, _peer, p) =>
+    e.conn.request<{ memberList: GroupMember[]; offset: number }>(
+      'getGroupMemberList',
+      validate('getGroupMemberList', { ...p, count: p?.count ?? LIMITS.groupMemberListDefault }),
+    ),
+  async getMyProfile(e) {
+    if (e.data.myProfile) return e.data.myProfile;
+    const profile = await e.conn.request<Profile>('getMyProfile', {});
+    e.data.setMyProfile(profile);
+    return profile;
+  },
+  async getUserProfile(e, _peer, p) {
+    const data = validate('getUserProfile', p);
+    const cached = data.userIDList.map((id) => e.data.profiles.get(id));
+    if (e.conn.state !== 'connected' && cached.every((x) => x !== undefined)) return cached;
+    const list = await e.conn.request<Profile[]>('getUserProfile', data);
+    e.data.setProfiles(list);
+    return list;
+  },
+  async updateMyProfile(e, _peer, p) {
+    const profile = await e.conn.request<Profile>(
+      'updateMyProfile',
+      validate('updateMyProfile', p),
+    );
+    e.data.setMyProfile(profile);
+    e.broadcast(EVENT.PROFILE_UPDATED, [profile]);
+    return profile;
+  },
+};
+
+export function isApiMethod(method: string): boolean {
+  return Object.prototype.hasOwnProperty.call(handlers, method);
+}
+
+export function handleApi(
+  engine: Engine,
+  peer: PortPeer,
+  method: string,
+  payload: unknown,
+): Promise<unknown> | unknown {
+  const handler = handlers[method];
+  if (!handler) throw new IMError(ErrorCode.INVALID_COMMAND, `Unknown method ${method}`);
+  return handler(engine, peer, payload);
+}
+
+/**
+ * Send one message. The sending tab gets the server-stamped message as the result; every other tab
+ * of this browser gets `im:messageSent`; nobody here gets MESSAGE_RECEIVED for it.
+ */
+async function sendMessage(
+  e: Engine,
+  peer: PortPeer,
+  p: { message?: Partial<Message> },
+): Promise<{ message: Message }> {
+  const m = p?.message;
+  if (!m || typeof m !== 'object')
+    throw new IMError(ErrorCode.INVALID_PARAMETERS, 'sendMessage: message is required');
+  const data = validate('sendMessage', {
+    message: {
+      ID: m.ID,
+      type: m.type,
+      payload: m.payload,
+      conversationType: m.conversationType,
+      to: m.to,
+      priority: m.priority,
+      cloudCustomData: m.cloudCustomData,
+      clientTime: m.clientTime,
+      random: m.random,
+    },
+  });
+  const ID = data.message.ID;
+  e.data.ownSent.add(ID);
+  let stamped: Message;
+  try {
+    const res = await e.conn.request<{ message: Message }>('sendMessage', data);
+    stamped = e.data.normalize({ ...(m as Message), ...res.message, status: 'success' });
+  } catch (err) {
+    // A later delivery of this ID (if the server did commit it) shows up as MESSAGE_RECEIVED.
+    e.data.ownSent.delete(ID);
+    throw err;
+  }
+  await e.data.applyMessages([stamped]);
+  e.broadcast(INTERNAL_EVENT.MESSAGE_SENT, { message: stamped }, peer);
+  return { message: stamped };
+}
+
+async function getMessageList(e: Engine, _peer: PortPeer, p: unknown): Promise<MessageListResult> {
+  const data = validate('getMessageList', p);
+  if (e.conn.state === 'connected') {
+    try {
+      const res = await e.conn.request<MessageListResult>('getMessageList', data);
+      const messageList = res.messageList.map((m) => e.data.normalize(m));
+      if (!data.nextReqMessageID)
+        void e.data.cache?.appendMessages(data.conversationID, messageList);
+      return { ...res, messageList };
+    } catch (err) {
+      if (!isNetworkError(err)) throw err;
+    }
+  }
+  const cached = await fromCache(
+    e,
+    data.conversationID,
+    data.nextReqMessageID,
+    data.count ?? LIMITS.messageListPage,
+  );
+  if (cached) return cached;
+  // Nothing cached: wait for the connection (the request queues until login or times out).
+  const res = await e.conn.request<MessageListResult>('getMessageList', data);
+  return { ...res, messageList: res.messageList.map((m) => e.data.normalize(m)) };
+}
+
+/** A page of the cached recent messages (newest `count` older than `before`), or null. */
+async function fromCache(
+  e: Engine,
+  conversationID: string,
+  before: string | undefined,
+  count: number,
+): Promise<MessageListResult | null> {
+  const all = (await e.data.cache?.loadMessages(conversationID)) ?? [];
+  let end = all.length;
+  if (before) {
+    end = all.findIndex((m) => m.ID === before);
+    if (end < 0) return null;
+  }
+  const page = all.slice(Math.max(0, end - count), end);
+  if (page.length === 0) return null;
+  return { messageList: page, nextReqMessageID: page[0].ID, isCompleted: false };
+}

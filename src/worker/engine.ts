@@ -1,0 +1,344 @@
+/**
+ * One engine per (server, SDKAppID, userID): owns the connection and the data (data.ts), and
+ * tells every attached tab about every change. Request handlers are in engine-api.ts, catch-up
+ * and pushes in sync.ts.
+ *
+ * Lifecycle: created on the first `attach` (starts loading the cache at once) -> the first `login`
+ * starts the connection -> every accepted server login runs the catch-up -> SDK_READY (once per
+ * login) -> pushes are applied in order through one serial queue -> logout / kick ends the session.
+ *
+ * Tabs: a port gets events and data only after its own `login` was accepted (`authorized`). A
+ * later tab with the same UserSig is a repeat login; with another UserSig the engine first checks
+ * it with the server (a second `login` frame on the open socket).
+ *
+ * Offline start: if the server cannot be reached and this browser profile has a cache for the
+ * user (a stored cursor), login resolves at once and the cache is served while reconnecting;
+ * without a cache it rejects with 9508. A message sent through this engine never produces
+ * MESSAGE_RECEIVED in this browser: the sending tab gets it as the sendMessage result, every
+ * other tab gets `im:messageSent` `{message}`. Messages of this user sent from elsewhere (another
+ * browser) arrive as MESSAGE_RECEIVED with flow 'out'.
+ */
+import { ErrorCode } from '../protocol/codes.js';
+import { EVENT } from '../protocol/constants.js';
+import { INTERNAL_EVENT, type EngineConfig, type EngineState } from '../protocol/rpc.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { LoginResult, PushFrame } from '../protocol/wire.js';
+import { IMError } from '../core/errors.js';
+import {
+  Connection,
+  type ConnectionOptions,
+  type SocketFactory,
+  type StopInfo,
+} from './connection.js';
+import { EngineData } from './data.js';
+import type { PortPeer } from './port-peer.js';
+import { applyPush, catchUp, refreshConversation } from './sync.js';
+import { engineKey, webSocketURL } from './util.js';
+
+export interface EngineOptions {
+  socketFactory?: SocketFactory;
+  connection?: Partial<Omit<ConnectionOptions, 'url' | 'socketFactory'>>;
+  /** How long the engine outlives its last tab (ms). */
+  idleMs?: number;
+  onDispose?: (engine: Engine) => void;
+}
+
+export interface Credentials {
+  userID: string;
+  userSig: string;
+}
+
+interface LoginWait {
+  resolve: () => void;
+  reject: (err: IMError) => void;
+}
+
+export class Engine {
+  readonly key: string;
+  readonly peers = new Set<PortPeer>();
+  readonly conn: Connection;
+  readonly data: EngineData;
+  readonly loaded: Promise<void>;
+  ready = false;
+  loggedIn = false;
+  serverTimeOffset = 0;
+  disposed = false;
+  /** Incremented on every accepted server login. */
+  session = 0;
+  /** The session whose catch-up completed (its message pushes may be applied). */
+  syncedSession = 0;
+  private creds: Credentials | null = null;
+  private loginWait: LoginWait | null = null;
+  private loginInFlight: Promise<void> | null = null;
+  private loginError: IMError | null = null;
+  private kickType: string | null = null;
+  private serial: Promise<void> = Promise.resolve();
+  private lastStateJSON = '';
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly config: EngineConfig,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.key = engineKey(config);
+    this.data = new EngineData(config.userID, {
+      broadcast: (method, payload) => this.broadcast(method, payload),
+      emitState: () => this.emitState(),
+      conversationCreated: (id) => void refreshConversation(this, id),
+    });
+    this.conn = new Connection(
+      {
+        ...options.connection,
+        url: webSocketURL(config.server),
+        socketFactory: options.socketFactory,
+      },
+      {
+        loginData: () => ({
+          SDKAppID: this.config.SDKAppID,
+          userID: this.config.userID,
+          userSig: this.creds?.userSig ?? '',
+          instanceID: this.data.instanceID,
+          protocol: PROTOCOL_VERSION,
+        }),
+        onStateChange: (state) => {
+          this.emitState();
+          this.broadcast(EVENT.NET_STATE_CHANGE, { state });
+        },
+        onLoggedIn: (result) => this.onLoggedIn(result),
+        onLoginFailed: (error, fatal) => {
+          this.loginError = error;
+          if (!fatal) this.onAttemptFailed();
+        },
+        onAttemptFailed: () => this.onAttemptFailed(),
+        onPush: (frame) => this.onPush(frame),
+        onStopped: (info) => this.onStopped(info),
+      },
+    );
+    this.loaded = this.data.load(config);
+    globalThis.addEventListener?.('online', this.onOnline);
+  }
+
+  // --- tabs ---
+
+  attach(peer: PortPeer): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.peers.add(peer);
+    peer.engineKey = this.key;
+  }
+
+  detach(peer: PortPeer): void {
+    this.peers.delete(peer);
+    peer.authorized = false;
+    if (this.peers.size === 0 && !this.disposed) {
+      this.idleTimer = setTimeout(() => this.dispose(), this.options.idleMs ?? 5000);
+    }
+  }
+
+  /** Send an event to every tab whose login was accepted (optionally but one). */
+  broadcast(method: string, payload: unknown, except?: PortPeer): void {
+    for (const peer of this.peers)
+      if (peer.authorized && peer !== except) peer.emit(method, payload);
+  }
+
+  state(): EngineState {
+    return {
+      userID: this.loggedIn ? this.config.userID : '',
+      tinyID: this.data.tinyID,
+      ready: this.ready,
+      loggedIn: this.loggedIn,
+      netState: this.conn.state,
+      totalUnreadCount: this.data.book.totalUnread(),
+      serverTimeOffset: this.serverTimeOffset,
+    };
+  }
+
+  emitState(): void {
+    const state = this.state();
+    const json = JSON.stringify(state);
+    if (json === this.lastStateJSON) return;
+    this.lastStateJSON = json;
+    this.broadcast(INTERNAL_EVENT.STATE, state);
+  }
+
+  // --- login / logout ---
+
+  async login(peer: PortPeer, creds: Credentials): Promise<{ repeatLogin: boolean }> {
+    await this.loaded;
+    if (creds.userID !== this.config.userID) {
+      throw new IMError(
+        ErrorCode.INVALID_PARAMETERS,
+        'userID does not match the engine of this port',
+      );
+    }
+    // One engine login at a time; later tabs see its outcome.
+    while (this.loginInFlight) await this.loginInFlight.catch(() => undefined);
+    if (this.loggedIn && this.creds) {
+      // Already logged in by another tab. A different UserSig is checked with the server first
+      // (a second `login` frame on the same socket), so a port cannot ride on another's session.
+      if (this.creds.userSig !== creds.userSig) await this.verifySig(creds);
+      return this.authorize(peer, true);
+    }
+    this.creds = creds;
+    try {
+      await this.runLogin();
+    } catch (err) {
+      this.creds = null;
+      throw err;
+    }
+    return this.authorize(peer, false);
+  }
+
+  private async verifySig(creds: Credentials): Promise<void> {
+    const result = await this.conn.request<LoginResult>(
+      'login',
+      {
+        SDKAppID: this.config.SDKAppID,
+        userID: this.config.userID,
+        userSig: creds.userSig,
+        instanceID: this.data.instanceID,
+        protocol: PROTOCOL_VERSION,
+      },
+      20_000,
+    );
+    this.creds = creds;
+    this.data.tinyID = result.tinyID;
+  }
+
+  private runLogin(): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      this.loginWait = { resolve, reject };
+    });
+    this.loginInFlight = done;
+    this.loginError = null;
+    this.kickType = null;
+    if (this.conn.isRunning) this.conn.stop(1000, 'relogin');
+    this.conn.start();
+    return done.finally(() => {
+      this.loginInFlight = null;
+      this.loginWait = null;
+    });
+  }
+
+  private settleLogin(error?: IMError): void {
+    const wait = this.loginWait;
+    if (!wait) return;
+    this.loginWait = null;
+    if (error) wait.reject(error);
+    else wait.resolve();
+  }
+
+  private authorize(peer: PortPeer, repeatLogin: boolean): { repeatLogin: boolean } {
+    peer.authorized = true;
+    peer.emit(INTERNAL_EVENT.STATE, this.state());
+    // After the login response (posted when this returns): what Tencent emits after login.
+    setTimeout(() => {
+      if (!peer.authorized || peer.isClosed) return;
+      peer.emit(EVENT.NET_STATE_CHANGE, { state: this.conn.state });
+      const list = this.data.book.all();
+      if (list.length > 0) peer.emit(EVENT.CONVERSATION_LIST_UPDATED, list);
+      if (this.ready) peer.emit(EVENT.SDK_READY, undefined);
+    }, 0);
+    return { repeatLogin };
+  }
+
+  private onLoggedIn(result: LoginResult): void {
+    this.session++;
+    this.data.tinyID = result.tinyID;
+    const serverSeconds = result.serverTime > 1e11 ? result.serverTime / 1000 : result.serverTime;
+    this.serverTimeOffset = serverSeconds - Date.now() / 1000;
+    this.loggedIn = true;
+    this.emitState();
+    this.settleLogin();
+    void this.data.cache?.saveTinyID(result.tinyID);
+    const session = this.session;
+    void this.enqueue(() => catchUp(this, session, result));
+  }
+
+  private onAttemptFailed(): void {
+    if (!this.loginWait) return;
+    if (this.data.cursor !== undefined) {
+      // Warm cache: this user logged in here before. Serve the cache while reconnecting.
+      this.loggedIn = true;
+      this.emitState();
+      this.settleLogin();
+    } else {
+      this.conn.stop(1000, 'login failed');
+      this.settleLogin(new IMError(ErrorCode.NET_DISCONNECTED, 'Cannot reach the IM server'));
+    }
+  }
+
+  private onStopped(info: StopInfo): void {
+    this.settleLogin(
+      this.loginError ?? new IMError(ErrorCode.USER_SIG_MISMATCH, `Login refused (${info.code})`),
+    );
+    let type: string | null = null;
+    if (info.code === 4001) type = this.kickType ?? 'multipleAccount';
+    else if (info.code === 4003) type = 'userSigExpired';
+    this.endSession(type);
+  }
+
+  /** Kicked, auth lost or logged out elsewhere: tell every tab, stop serving data. */
+  private endSession(kickedType: string | null): void {
+    const wasActive = this.loggedIn;
+    this.conn.stop(1000, 'session ended');
+    this.loggedIn = false;
+    this.ready = false;
+    if (!wasActive) return;
+    if (kickedType) this.broadcast(EVENT.KICKED_OUT, { type: kickedType });
+    this.emitState();
+    this.broadcast(EVENT.SDK_NOT_READY, undefined);
+    for (const peer of this.peers) peer.authorized = false;
+  }
+
+  /** Log this browser instance out: every tab gets SDK_NOT_READY; the cache is deleted. */
+  async logout(): Promise<Record<string, never>> {
+    if (this.conn.state === 'connected')
+      await this.conn.request('logout', {}, 3000).catch(() => undefined);
+    this.creds = null;
+    this.endSession(null);
+    await this.loaded;
+    await this.data.clear();
+    this.dispose();
+    return {};
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    globalThis.removeEventListener?.('online', this.onOnline);
+    this.conn.stop(1000, 'engine disposed');
+    this.settleLogin(new IMError(ErrorCode.RPC_PORT_CLOSED, 'The engine was disposed'));
+    void this.loaded.then(() => this.data.close());
+    this.options.onDispose?.(this);
+  }
+
+  private readonly onOnline = (): void => this.conn.reconnectNow();
+
+  /** Called by the catch-up when it completed: SDK_READY the first time after login. */
+  markReady(): void {
+    if (this.ready || !this.loggedIn) return;
+    this.ready = true;
+    this.emitState();
+    this.broadcast(EVENT.SDK_READY, undefined);
+  }
+
+  /** Run tasks that change data one after the other (catch-up, pushes, refreshes). */
+  enqueue(task: () => Promise<void> | void): Promise<void> {
+    const run = this.serial
+      .then(task)
+      .catch((err: unknown) => console.warn('[imkit] engine task failed', err));
+    this.serial = run;
+    return run;
+  }
+
+  private onPush(frame: PushFrame): void {
+    if (frame.push === 'kicked') {
+      this.kickType = frame.data.type;
+      return;
+    }
+    const session = this.session;
+    void this.enqueue(() => applyPush(this, frame, session));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Validation of server -> worker frames (src/protocol/wire.ts), done once where a frame enters the
+ * worker; everything behind connection.ts trusts the types.
+ */
+import * as v from 'valibot';
+import type { PushFrame, ResponseFrame, ServerFrame } from '../protocol/wire.js';
+
+const responseSchema = v.object({
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  code: v.pipe(v.number(), v.integer()),
+  data: v.optional(v.unknown()),
+  message: v.optional(v.string()),
+});
+
+const messageSchema = v.looseObject({
+  ID: v.string(),
+  type: v.string(),
+  payload: v.record(v.string(), v.unknown()),
+  conversationID: v.string(),
+  conversationType: v.picklist(['C2C', 'GROUP', '@TIM#SYSTEM']),
+  to: v.string(),
+  from: v.string(),
+  time: v.number(),
+  sequence: v.number(),
+});
+
+const pushSchema = v.variant('push', [
+  v.object({ push: v.literal('message'), cursor: v.number(), data: messageSchema }),
+  v.object({
+    push: v.literal('conversationRead'),
+    cursor: v.optional(v.number()),
+    data: v.object({ conversationID: v.string(), readSequence: v.number() }),
+  }),
+  v.object({
+    push: v.literal('groupListChanged'),
+    cursor: v.optional(v.number()),
+    data: v.object({ groupID: v.string() }),
+  }),
+  v.object({
+    push: v.literal('groupUpdated'),
+    cursor: v.optional(v.number()),
+    data: v.looseObject({ groupID: v.string() }),
+  }),
+  v.object({
+    push: v.literal('profileUpdated'),
+    cursor: v.optional(v.number()),
+    data: v.looseObject({ userID: v.string() }),
+  }),
+  v.object({
+    push: v.literal('kicked'),
+    cursor: v.optional(v.number()),
+    data: v.object({ type: v.string() }),
+  }),
+]);
+
+export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };
+
+/** Parse one text frame from the server. Unknown push kinds are reported, not thrown. */
+export function parseServerFrame(raw: unknown): ParsedFrame {
+  if (typeof raw !== 'string') return { ok: false, reason: 'binary frame' };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'invalid JSON' };
+  }
+  if (typeof json === 'object' && json !== null && 'push' in json) {
+    const r = v.safeParse(pushSchema, json);
+    if (!r.success) return { ok: false, reason: `bad push: ${r.issues[0].message}` };
+    return { ok: true, frame: r.output as unknown as PushFrame };
+  }
+  const r = v.safeParse(responseSchema, json);
+  if (!r.success) return { ok: false, reason: `bad response: ${r.issues[0].message}` };
+  return { ok: true, frame: r.output as ResponseFrame };
+}

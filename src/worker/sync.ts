@@ -1,0 +1,130 @@
+/**
+ * Catch-up and pushes: how the engine's data follows the server.
+ *
+ * After every accepted server login (a "session"), in the engine's serial queue:
+ *   1. first login in this browser profile (no stored cursor): start from the login's cursor;
+ *      otherwise page `sync` from the stored cursor until complete, applying every message once and
+ *      persisting the cursor after each page is applied;
+ *   2. refetch the conversation list, the group list and the own profile: the server is the
+ *      authority, its lists replace the cached ones;
+ *   3. mark the session synced, emit the lists, and SDK_READY the first time.
+ * Message pushes of a session are applied only once that session is synced (they wait in the same
+ * queue); if the catch-up fails the socket is dropped, so the next session's sync delivers them.
+ */
+import { EVENT } from '../protocol/constants.js';
+import type { Conversation, Group, Profile } from '../protocol/types.js';
+import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
+import type { Engine } from './engine.js';
+import { errorText } from './util.js';
+
+export async function catchUp(e: Engine, session: number, login: LoginResult): Promise<void> {
+  if (session !== e.session || e.disposed) return;
+  const { data, conn } = e;
+  try {
+    if (data.cursor === undefined) {
+      await data.advanceCursor(login.cursor);
+    } else {
+      let cursor = data.cursor;
+      for (let page = 0; page < 100_000; page++) {
+        const res = await conn.request<SyncResult>('sync', { cursor });
+        await data.applyMessages(
+          res.messages.map((m) => m.message),
+          { quiet: true },
+        );
+        const next = Math.max(res.cursor, ...res.messages.map((m) => m.cursor));
+        await data.advanceCursor(next);
+        if (res.isCompleted || next <= cursor) break;
+        cursor = next;
+      }
+    }
+    const [convs, groups, me] = await Promise.all([
+      conn.request<{ conversationList: Conversation[] }>('getConversationList', {}),
+      conn.request<{ groupList: Group[] }>('getGroupList', {}),
+      conn.request<Profile>('getMyProfile', {}),
+    ]);
+    if (session !== e.session) return;
+    data.book.replace(convs.conversationList);
+    data.setGroups(groups.groupList);
+    data.setMyProfile(me);
+    e.syncedSession = session;
+    data.conversationsChanged();
+    data.groupsChanged();
+    e.markReady();
+  } catch (err) {
+    console.warn(`[imkit] catch-up failed: ${errorText(err)}`);
+    // Pushes of this session must not move the cursor past what sync missed: start over.
+    if (session === e.session && conn.state === 'connected') conn.drop('catch-up failed');
+  }
+}
+
+export async function applyPush(e: Engine, frame: PushFrame, session: number): Promise<void> {
+  const { data } = e;
+  switch (frame.push) {
+    case 'message':
+      // Not caught up in this session: the next sync delivers it.
+      if (session !== e.syncedSession || session !== e.session) return;
+      await data.applyMessages([frame.data]);
+      await data.advanceCursor(frame.cursor);
+      return;
+    case 'conversationRead': {
+      const { conversationID, readSequence } = frame.data;
+      const r = data.book.markRead(conversationID, readSequence);
+      if (r.changed) data.conversationsChanged();
+      else if (!r.exact) void refreshConversation(e, conversationID);
+      return;
+    }
+    case 'groupListChanged':
+      await refreshGroups(e);
+      return;
+    case 'groupUpdated': {
+      data.groups.set(frame.data.groupID, frame.data);
+      data.groupsChanged();
+      if (data.book.updateGroup(frame.data)) data.conversationsChanged();
+      return;
+    }
+    case 'profileUpdated': {
+      const profile = frame.data;
+      if (profile.userID === e.config.userID) data.setMyProfile(profile);
+      data.setProfiles([profile]);
+      e.broadcast(EVENT.PROFILE_UPDATED, [profile]);
+      if (data.book.updateProfile(profile)) data.conversationsChanged();
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/**
+ * Ask the server for one conversation (server authority for unread and profiles). Runs outside the
+ * serial queue, so its answer may be older than a message applied meanwhile: it replaces the local
+ * copy only when it has seen at least the same last message; otherwise only the profiles merge.
+ */
+export async function refreshConversation(e: Engine, conversationID: string): Promise<void> {
+  if (e.conn.state !== 'connected') return;
+  try {
+    const { conversation: remote } = await e.conn.request<{ conversation: Conversation }>(
+      'getConversationProfile',
+      { conversationID },
+    );
+    const local = e.data.book.get(conversationID);
+    const seq = (c: Conversation | undefined) => c?.lastMessage?.lastSequence ?? 0;
+    if (!local || seq(remote) >= seq(local)) e.data.book.upsert(remote);
+    else {
+      e.data.book.upsert({
+        ...local,
+        userProfile: remote.userProfile ?? local.userProfile,
+        groupProfile: remote.groupProfile ?? local.groupProfile,
+      });
+    }
+    e.data.conversationsChanged();
+  } catch (err) {
+    console.warn(`[imkit] refreshing ${conversationID} failed: ${errorText(err)}`);
+  }
+}
+
+export async function refreshGroups(e: Engine): Promise<void> {
+  const res = await e.conn.request<{ groupList: Group[] }>('getGroupList', {});
+  e.data.setGroups(res.groupList);
+  e.data.groupsChanged();
+}

@@ -1,0 +1,70 @@
+/**
+ * The elements on the real stack: define.ts (the im.js entry) with the client core, the
+ * SharedWorker engine from source, and the IM server web-test-runner started for the run.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import { configureClients } from '../../src/core/chat-client.js';
+import type { ImProvider } from '../../src/components/provider/provider.js';
+import { devUserSig, testEnv, uniqueUser } from '../helpers/browser-env.js';
+import { part, parts } from './setup-queries.js';
+
+configureClients({ workerURL: new URL('../../src/worker/shared-worker.ts', import.meta.url) });
+
+async function signedIn(userID: string, peer: string): Promise<ImProvider> {
+  const userSig = await devUserSig(userID);
+  const provider = document.createElement('im-provider');
+  Object.assign(provider, {
+    server: testEnv.server,
+    appId: testEnv.SDKAppID,
+    userId: userID,
+    userSig,
+  });
+  const ready = oneEvent(provider, 'im-ready');
+  const el = await fixture<HTMLElement>(html`<div style="height: 400px; display: flex"></div>`);
+  provider.innerHTML = `<im-conversation-list></im-conversation-list>
+    <im-chat conversation-id="C2C${peer}" style="flex: 1"></im-chat>`;
+  el.append(provider);
+  await ready;
+  return provider;
+}
+
+describe('elements with the real client and server', () => {
+  it('sends from one user and shows it in the other user’s list and chat', async function () {
+    this.timeout(30000);
+    const alice = uniqueUser('alice');
+    const bob = uniqueUser('bob');
+    const a = await signedIn(alice, bob);
+    const b = await signedIn(bob, alice);
+
+    const chat = a.querySelector('im-chat')!;
+    await waitUntil(() => !part<HTMLTextAreaElement>(chat, 'input')!.disabled, 'composer enabled');
+    const input = part<HTMLTextAreaElement>(chat, 'input')!;
+    input.value = 'hello over the wire <i>ok</i>';
+    input.dispatchEvent(new Event('input'));
+    await chat.updateComplete;
+    const sent = oneEvent(chat, 'im-message-sent');
+    part<HTMLButtonElement>(chat, 'send-button')!.click();
+    const { detail } = await sent;
+    expect(detail.message.status).to.equal('success');
+    expect(detail.message.sequence).to.be.above(0);
+
+    const bobList = b.querySelector('im-conversation-list')!;
+    await waitUntil(
+      () =>
+        parts(bobList, 'preview').some((p) => p.textContent === 'hello over the wire <i>ok</i>'),
+      'bob’s list did not show the message',
+      { timeout: 10000 },
+    );
+    const bobChat = b.querySelector('im-chat')!;
+    await waitUntil(
+      () =>
+        [...bobChat.shadowRoot!.querySelectorAll('.text')].some(
+          (t) => t.textContent === 'hello over the wire <i>ok</i>',
+        ),
+      'bob’s chat did not show the message',
+      { timeout: 10000 },
+    );
+    await expect(bobChat).to.be.accessible();
+  });
+});
