@@ -49,6 +49,11 @@ const EMPTY_STATE: EngineState = {
 };
 
 const LOGIN_TIMEOUT_MS = 30_000;
+/**
+ * How long the bridge may take to attach before this tab runs its own engine instead. Browsers that
+ * block third-party storage give the bridge iframe no SharedWorker, and it then never answers.
+ */
+const BRIDGE_ATTACH_TIMEOUT_MS = 5_000;
 export const TAB_ID = randomID();
 
 function randomID(): string {
@@ -75,6 +80,8 @@ export class ChatClientImpl implements ChatClient {
   readonly server: string;
   private readonly emitter = new Emitter();
   private link: EngineLink | null = null;
+  /** The bridge failed once in this page: later attaches go straight to an in-page engine. */
+  private bridgeFailed = false;
   private rpc: RpcClient | null = null;
   private lease: TabLease | null = null;
   private state: EngineState = EMPTY_STATE;
@@ -164,9 +171,26 @@ export class ChatClientImpl implements ChatClient {
 
   private async attach(userID: string): Promise<void> {
     const config: EngineConfig = { server: this.server, SDKAppID: this.SDKAppID, userID };
-    const link = await spawnEngine(config, this.options).catch((err: unknown) => {
+    const options: SpawnOptions = this.bridgeFailed
+      ? { ...this.options, mode: 'inpage' }
+      : this.options;
+    const link = await spawnEngine(config, options).catch((err: unknown) => {
       throw new IMError(ErrorCode.RPC_PORT_CLOSED, `The IM engine could not start: ${String(err)}`);
     });
+    try {
+      await this.connectLink(link, config);
+    } catch (err) {
+      if (link.kind !== 'bridge') throw err;
+      // The bridge could not reach a worker (third-party storage blocked): this tab gets an engine
+      // of its own, with its own socket and a first-party cache.
+      console.warn('[imkit] the IM bridge did not answer; running the engine in this page', err);
+      this.bridgeFailed = true;
+      const own = await spawnEngine(config, { ...this.options, mode: 'inpage' });
+      await this.connectLink(own, config);
+    }
+  }
+
+  private async connectLink(link: EngineLink, config: EngineConfig): Promise<void> {
     const rpc = new RpcClient(link.port, { timeoutMs: this.options.rpcTimeoutMs });
     link.onFatal((message) => rpc.fail(message));
     rpc.onEvent((method, payload) => this.onEngineEvent(method, payload));
@@ -177,12 +201,11 @@ export class ChatClientImpl implements ChatClient {
     // Over the bridge the lock scope differs from the worker's: the bridge holds the lease instead.
     this.lease = link.kind === 'bridge' ? null : await TabLease.acquire(TAB_ID);
     try {
-      await rpc.call('attach', {
-        rpc: RPC_VERSION,
-        tabID: TAB_ID,
-        config,
-        lockName: this.lease?.name,
-      });
+      await rpc.call(
+        'attach',
+        { rpc: RPC_VERSION, tabID: TAB_ID, config, lockName: this.lease?.name },
+        link.kind === 'bridge' ? { timeoutMs: BRIDGE_ATTACH_TIMEOUT_MS } : {},
+      );
     } catch (err) {
       this.detach();
       throw err;

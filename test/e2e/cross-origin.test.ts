@@ -35,3 +35,22 @@ test('two tabs on a third-party origin share one socket through the bridge', asy
   await tab2.locator('im-chat').getByText('across origins').waitFor({ timeout: 10000 });
   assert.equal(await metric(server, 'im_ws_connections'), 2);
 });
+
+test('where third-party storage is blocked, each tab falls back to an engine of its own', async () => {
+  const blocked = await launchChromium(chromium, { thirdPartyStorage: false });
+  try {
+    const thirdParty = server.url.replace('127.0.0.1', 'localhost');
+    const before = await metric(server, 'im_ws_connections');
+    const ctx = await blocked.newContext();
+    const erin = await openUserPage(ctx, server, 'erin', 'frank', thirdParty);
+    assert.equal(await metric(server, 'im_ws_connections'), before + 1);
+    const frankCtx = await browser.newContext();
+    const frank = await openUserPage(frankCtx, server, 'frank', 'erin');
+    await frank.locator('im-chat textarea').fill('no bridge needed');
+    await frank.locator('im-chat textarea').press('Enter');
+    await erin.locator('im-chat').getByText('no bridge needed').waitFor({ timeout: 10000 });
+    await frankCtx.close();
+  } finally {
+    await blocked.close();
+  }
+});

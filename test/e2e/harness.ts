@@ -47,10 +47,17 @@ export const chromiumFlags = [
   '--disable-features=AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,MediaRouter,PaintHolding,OptimizationHints,NetworkTimeServiceQuerying,PreconnectToSearch',
 ];
 
-export function launchChromium(type: BrowserType): Promise<Browser> {
+/**
+ * `thirdPartyStorage: false` keeps Playwright's own feature list, under which a cross-site iframe
+ * gets no SharedWorker: what browsers that block third-party storage do.
+ */
+export function launchChromium(
+  type: BrowserType,
+  { thirdPartyStorage = true }: { thirdPartyStorage?: boolean } = {},
+): Promise<Browser> {
   return type.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: chromiumFlags,
+    args: thirdPartyStorage ? chromiumFlags : chromiumFlags.slice(0, -1),
   });
 }
 
