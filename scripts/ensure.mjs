@@ -23,10 +23,8 @@ if (needsInstall()) {
   console.log(
     '[imkit] installing dependencies (better-sqlite3 compiles from source, about a minute)…',
   );
-  run(
-    existsSync(join(root, 'package-lock.json'))
-      ? 'npm ci --no-audit --no-fund'
-      : 'npm install --no-audit --no-fund',
-  );
+  // `npm install`, not `npm ci`: npm 11 writes lock files that `npm ci` rejects for lacking other
+  // platforms' optional packages (rollup's); `npm install` follows the same lock file.
+  run('npm install --no-audit --no-fund');
 }
 if (!process.argv.includes('--no-build')) run('node scripts/build.mjs');
