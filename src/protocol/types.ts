@@ -54,6 +54,30 @@ export interface Message {
   random: number;
 }
 
+/** Every Message field that has a neutral value; the rest say what and where. */
+export const MESSAGE_DEFAULTS: Omit<
+  Message,
+  'ID' | 'type' | 'payload' | 'conversationID' | 'conversationType' | 'to' | 'from'
+> = {
+  flow: 'in',
+  time: 0,
+  status: 'success',
+  isRevoked: false,
+  priority: 'Normal',
+  nick: '',
+  avatar: '',
+  isPeerRead: false,
+  nameCard: '',
+  atUserList: [],
+  cloudCustomData: '',
+  isDeleted: false,
+  isModified: false,
+  needReadReceipt: false,
+  sequence: 0,
+  clientTime: 0,
+  random: 0,
+};
+
 /** `conversation.lastMessage`, as in Tencent's Web SDK. */
 export interface LastMessage {
   ID: string;

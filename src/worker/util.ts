@@ -1,6 +1,6 @@
 /** Small helpers shared by the worker modules. */
 import type { EngineConfig } from '../protocol/rpc.js';
-import type { Message } from '../protocol/types.js';
+import { MESSAGE_DEFAULTS, type Message } from '../protocol/types.js';
 
 /** A Set that forgets its oldest entries past `limit` (message-ID dedupe). */
 export class BoundedSet<T> {
@@ -41,29 +41,6 @@ export function randomInstanceID(): string {
   if (c && typeof c.randomUUID === 'function') return `web-${c.randomUUID()}`;
   return `web-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 14)}`;
 }
-
-const MESSAGE_DEFAULTS: Omit<
-  Message,
-  'ID' | 'type' | 'payload' | 'conversationID' | 'conversationType' | 'to' | 'from'
-> = {
-  flow: 'in',
-  time: 0,
-  status: 'success',
-  isRevoked: false,
-  priority: 'Normal',
-  nick: '',
-  avatar: '',
-  isPeerRead: false,
-  nameCard: '',
-  atUserList: [],
-  cloudCustomData: '',
-  isDeleted: false,
-  isModified: false,
-  needReadReceipt: false,
-  sequence: 0,
-  clientTime: 0,
-  random: 0,
-};
 
 /**
  * A server message as this user sees it: every field present, `flow` relative to `me`, and the

@@ -3,6 +3,7 @@
  * in plain arrays, events through on/off with `{name, data}`, every call recorded in `calls`.
  * Tests drive it with `emit()` and the helpers below; nothing touches the network.
  */
+import { MESSAGE_DEFAULTS } from '../../src/protocol/types.js';
 import type {
   ChatClient,
   CreateGroupOptions,
@@ -43,6 +44,7 @@ export function makeMessage(partial: Partial<Message> & { conversationID: string
   const isGroup = partial.conversationID.startsWith('GROUP');
   counter++;
   return {
+    ...MESSAGE_DEFAULTS,
     ID: `m-${counter}-${Math.random().toString(36).slice(2, 8)}`,
     type: 'TIMTextElem',
     payload: { text: `message ${counter}` },
@@ -51,18 +53,6 @@ export function makeMessage(partial: Partial<Message> & { conversationID: string
     from: 'bob',
     flow: 'in',
     time: t,
-    status: 'success',
-    isRevoked: false,
-    priority: 'Normal',
-    nick: '',
-    avatar: '',
-    isPeerRead: false,
-    nameCard: '',
-    atUserList: [],
-    cloudCustomData: '',
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
     sequence: counter,
     clientTime: t,
     random: counter,

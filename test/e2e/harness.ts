@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, BrowserType, Page } from 'playwright-core';
 import { startServer } from '../../src/server/index.js';
+import { readMetric } from '../helpers/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const fixturesDir = join(root, 'test', 'e2e', 'fixtures');
@@ -87,12 +88,8 @@ export async function openUserPage(
   return page;
 }
 
-export async function metric(server: E2EServer, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
-  if (!line) throw new Error(`metric ${name} not found`);
-  return Number(line.trim().split(/\s+/).pop());
-}
+/** One value from the server's /metrics. */
+export const metric = readMetric;
 
 /**
  * A web site of its own, on another port (so another origin than the IM server), hosting its own

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createStore, set } from 'idb-keyval';
 import type { EngineConfig } from '../../src/protocol/rpc.js';
-import type { Conversation, Message } from '../../src/protocol/types.js';
+import { MESSAGE_DEFAULTS, type Conversation, type Message } from '../../src/protocol/types.js';
 import { Cache, cacheDatabaseName, deleteDatabase } from '../../src/worker/cache.js';
 import { emptyConversation } from '../../src/worker/conversations.js';
 
@@ -16,6 +16,7 @@ function config(): EngineConfig {
 
 function message(conversationID: string, sequence: number): Message {
   return {
+    ...MESSAGE_DEFAULTS,
     ID: `m-${conversationID}-${sequence}`,
     type: 'TIMTextElem',
     payload: { text: `#${sequence}` },
@@ -25,18 +26,6 @@ function message(conversationID: string, sequence: number): Message {
     from: 'alice',
     flow: 'out',
     time: 1000 + sequence,
-    status: 'success',
-    isRevoked: false,
-    priority: 'Normal',
-    nick: '',
-    avatar: '',
-    isPeerRead: false,
-    nameCard: '',
-    atUserList: [],
-    cloudCustomData: '',
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
     sequence,
     clientTime: 1000 + sequence,
     random: sequence,

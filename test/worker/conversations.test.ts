@@ -1,9 +1,10 @@
 import { expect } from '@open-wc/testing';
-import type { Group, Message } from '../../src/protocol/types.js';
+import { MESSAGE_DEFAULTS, type Group, type Message } from '../../src/protocol/types.js';
 import { ConversationBook, emptyConversation } from '../../src/worker/conversations.js';
 
 function m(seq: number, from: string, conversationID = 'C2Cbob'): Message {
   return {
+    ...MESSAGE_DEFAULTS,
     ID: `${from}-${seq}`,
     type: 'TIMTextElem',
     payload: { text: `#${seq}` },
@@ -13,18 +14,6 @@ function m(seq: number, from: string, conversationID = 'C2Cbob'): Message {
     from,
     flow: from === 'me' ? 'out' : 'in',
     time: 100 + seq,
-    status: 'success',
-    isRevoked: false,
-    priority: 'Normal',
-    nick: '',
-    avatar: '',
-    isPeerRead: false,
-    nameCard: '',
-    atUserList: [],
-    cloudCustomData: '',
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
     sequence: seq,
     clientTime: 100 + seq,
     random: 0,

@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { EVENT } from '../../src/protocol/constants.js';
-import type { Conversation, Message } from '../../src/protocol/types.js';
+import { MESSAGE_DEFAULTS, type Conversation, type Message } from '../../src/protocol/types.js';
 import { RpcClient } from '../../src/core/rpc-client.js';
 import { Cache } from '../../src/worker/cache.js';
 import { Host } from '../../src/worker/host.js';
@@ -15,6 +15,7 @@ const APP = 1400000001;
 
 function msg(seq: number, from = 'peer', me = 'me'): Message {
   return {
+    ...MESSAGE_DEFAULTS,
     ID: `${from}-${seq}`,
     type: 'TIMTextElem',
     payload: { text: `m${seq}` },
@@ -24,18 +25,6 @@ function msg(seq: number, from = 'peer', me = 'me'): Message {
     from,
     flow: from === me ? 'out' : 'in',
     time: 1_700_000_000 + seq,
-    status: 'success',
-    isRevoked: false,
-    priority: 'Normal',
-    nick: '',
-    avatar: '',
-    isPeerRead: false,
-    nameCard: '',
-    atUserList: [],
-    cloudCustomData: '',
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
     sequence: seq,
     clientTime: 1_700_000_000 + seq,
     random: seq,
