@@ -10,6 +10,8 @@ import type {
   GroupMember,
   IMResponse,
   Message,
+  MessageExtension,
+  Reaction,
   Profile,
 } from '../protocol/types.js';
 
@@ -32,6 +34,29 @@ export interface CreateTextMessageOptions {
   priority?: MessagePriority;
   cloudCustomData?: string;
   needReadReceipt?: boolean;
+}
+
+/** Options of every `create*Message` (Tencent's MESSAGE_OPTIONS). */
+export interface MessageOptions<P = any> {
+  to: string;
+  conversationType: ConversationType;
+  payload: P;
+  priority?: MessagePriority;
+  cloudCustomData?: string;
+  needReadReceipt?: boolean;
+  /** Targeted group message receivers (<= 50). */
+  receiverList?: string[];
+  isSupportExtension?: boolean;
+  /** Upload progress of image/file/audio/video messages: a number from 0 to 1, as Tencent's. */
+  onProgress?: (percent: number) => void;
+}
+
+/** `payload.file` of media messages: a File/Blob, or an `<input type=file>` (its first file). */
+export type FileSource = Blob | HTMLInputElement | { files: FileList | Blob[] };
+
+export interface SendMessageOptions {
+  onlineUserOnly?: boolean;
+  messageControlInfo?: { excludedFromUnreadCount?: boolean; excludedFromLastMessage?: boolean };
 }
 
 export interface GetMessageListOptions {
@@ -94,6 +119,140 @@ export interface ChatClient {
   ): Promise<
     IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>
   >;
+
+  createTextAtMessage(options: MessageOptions<{ text: string; atUserList: string[] }>): Message;
+  createCustomMessage(
+    options: MessageOptions<{ data: string; description?: string; extension?: string }>,
+  ): Message;
+  createFaceMessage(options: MessageOptions<{ index: number; data: string }>): Message;
+  createLocationMessage(
+    options: MessageOptions<{ description: string; longitude: number; latitude: number }>,
+  ): Message;
+  createImageMessage(options: MessageOptions<{ file: FileSource }>): Message;
+  createFileMessage(options: MessageOptions<{ file: FileSource }>): Message;
+  /** `payload.file` may carry `duration` (seconds), like a recorder result. */
+  createAudioMessage(options: MessageOptions<{ file: FileSource; duration?: number }>): Message;
+  createVideoMessage(options: MessageOptions<{ file: FileSource }>): Message;
+  createMergerMessage(
+    options: MessageOptions<{
+      messageList: Message[];
+      title: string;
+      abstractList: string[];
+      compatibleText: string;
+    }>,
+  ): Message;
+  /** `payload` is the message to forward. */
+  createForwardMessage(options: MessageOptions<Message>): Message;
+  downloadMergerMessage(message: Message): Promise<Message>;
+  /** Stops a pending upload of a media message; its send rejects with 7009. */
+  cancelUploadFile?(message: Message): void;
+  resendMessage(
+    message: Message,
+    options?: SendMessageOptions,
+  ): Promise<IMResponse<{ message: Message }>>;
+  revokeMessage(message: Message): Promise<IMResponse<{ message: Message }>>;
+  modifyMessage(message: Message): Promise<IMResponse<{ message: Message }>>;
+  deleteMessage(messageList: Message[]): Promise<IMResponse<{ messageList: Message[] }>>;
+  clearHistoryMessage(conversationID: string): Promise<IMResponse<Record<string, never>>>;
+  /** Local only (messages this tab has seen), as Tencent's. */
+  findMessage(messageID: string): Message | null;
+  getMessageListHopping(options: {
+    conversationID: string;
+    sequence?: number;
+    time?: number;
+    direction?: 0 | 1;
+    count?: number;
+  }): Promise<IMResponse<{ messageList: Message[] }>>;
+  sendMessageReadReceipt(messageList: Message[]): Promise<IMResponse<Record<string, never>>>;
+  getMessageReadReceiptList(
+    messageList: Message[],
+  ): Promise<IMResponse<{ messageList: Message[] }>>;
+  getGroupMessageReadMemberList(options: {
+    message: Message;
+    filter: 0 | 1;
+    cursor?: string;
+    count?: number;
+  }): Promise<
+    IMResponse<{
+      isCompleted: boolean;
+      cursor: string;
+      messageID: string;
+      readUserIDList?: string[];
+      unreadUserIDList?: string[];
+    }>
+  >;
+  setMessageRemindType(options: {
+    groupID?: string;
+    userIDList?: string[];
+    messageRemindType: string;
+  }): Promise<IMResponse<unknown>>;
+  setAllReceiveMessageOpt(options: {
+    messageRemindType?: string;
+    startHour?: number;
+    startMinute?: number;
+    startSecond?: number;
+    duration?: number;
+    isRepeated?: boolean;
+  }): Promise<IMResponse<Record<string, never>>>;
+  getAllReceiveMessageOpt(): Promise<IMResponse<Record<string, unknown>>>;
+  setMessageExtensions(
+    message: Message,
+    extensions: MessageExtension[],
+  ): Promise<
+    IMResponse<{
+      successExtensionList: MessageExtension[];
+      failureExtensionList: (MessageExtension & { code: number })[];
+    }>
+  >;
+  getMessageExtensions(
+    message: Message,
+  ): Promise<IMResponse<{ extensionList: MessageExtension[] }>>;
+  deleteMessageExtensions(
+    message: Message,
+    keyList?: string[],
+  ): Promise<
+    IMResponse<{
+      successExtensionList: MessageExtension[];
+      failureExtensionList: (MessageExtension & { code: number })[];
+    }>
+  >;
+  addMessageReaction(
+    message: Message,
+    reactionID: string,
+  ): Promise<IMResponse<{ message: Message; reactionID: string }>>;
+  removeMessageReaction(
+    message: Message,
+    reactionID: string,
+  ): Promise<IMResponse<{ message: Message; reactionID: string }>>;
+  getMessageReactions(options: {
+    messageList: Message[];
+    maxUserCountPerReaction?: number;
+  }): Promise<IMResponse<{ resultList: { messageID: string; reactionList: Reaction[] }[] }>>;
+  getAllUserListOfMessageReaction(options: {
+    message: Message;
+    reactionID: string;
+    nextSeq?: number;
+    count?: number;
+  }): Promise<
+    IMResponse<{
+      userList: { userID: string; nick: string; avatar: string }[];
+      nextSeq: number;
+      isCompleted: boolean;
+    }>
+  >;
+  pinGroupMessage(options: {
+    groupID: string;
+    message: Message;
+    isPinned: boolean;
+  }): Promise<IMResponse<Record<string, never>>>;
+  getPinnedGroupMessageList(groupID: string): Promise<IMResponse<{ messageList: Message[] }>>;
+  translateText(options: {
+    sourceTextList: string[];
+    sourceLanguage?: string;
+    targetLanguage: string;
+  }): Promise<IMResponse<{ translatedTextList: string[] }>>;
+  /** Typing status to a C2C peer (an online-only custom message with TYPING_BUSINESS_ID). */
+  sendTypingStatus?(options: { userID: string; typing: boolean }): Promise<void>;
 
   getConversationList(): Promise<IMResponse<{ conversationList: Conversation[] }>>;
   getConversationProfile(

@@ -6,7 +6,7 @@
  */
 import { ErrorCode } from '../protocol/codes.js';
 import { LIMITS } from '../protocol/constants.js';
-import { conversationIDOf, type Message } from '../protocol/types.js';
+import { MESSAGE_DEFAULTS, conversationIDOf, type Message } from '../protocol/types.js';
 import type { CreateTextMessageOptions } from './client-types.js';
 import { IMError, invalidParameters } from './errors.js';
 
@@ -30,6 +30,7 @@ export function buildTextMessage(options: CreateTextMessageOptions, sender: Send
   const clientTime = Math.floor(Date.now() / 1000);
   const random = Math.floor(Math.random() * 2 ** 31);
   return {
+    ...MESSAGE_DEFAULTS,
     ID: `${sender.tinyID}-${clientTime}-${random}`,
     type: 'TIMTextElem',
     payload: { text: payload.text },

@@ -31,6 +31,28 @@ export const ErrorCode = {
   RATE_LIMITED: 10006,
   ACCOUNT_NOT_FOUND: 20003,
   MESSAGE_BODY_TOO_LARGE: 80002,
+  // message lifecycle (Tencent's codes)
+  MODIFY_CONFLICT: 2480,
+  MODIFY_NOT_ALLOWED: 2481,
+  TRANSLATE_FAILED: 2117,
+  MESSAGE_NOT_FOUND: 20026,
+  RECALL_NOT_FOUND: 10030,
+  RECALL_TIME_LIMIT: 10031,
+  RECALL_NOT_ALLOWED: 10032,
+  DELETE_NOT_ALLOWED: 10034,
+  READ_RECEIPT_NOT_FOUND: 10062,
+  EXTENSION_CONFLICT: 23001,
+  /** Too many pinned messages in the group (Tencent: ERR_SVR_GROUP_PINNED_MESSAGE_COUNT_LIMIT). */
+  PINNED_MESSAGE_LIMIT: 10070,
+  /** The message does not support this operation (recalled, online-only, extension not enabled). */
+  MESSAGE_OPERATION_UNSUPPORTED: 10032,
+  /** The server has no translator configured (`--translate-url`). */
+  TRANSLATE_NOT_CONFIGURED: 2118,
+  // uploads (Tencent native SDK's file codes)
+  UPLOAD_TOO_LARGE: 7005,
+  UPLOAD_EMPTY: 7006,
+  UPLOAD_FAILED: 7007,
+  UPLOAD_CANCELLED: 7009,
   // UserSig (TLS) verification
   USER_SIG_EXPIRED: 70001,
   USER_SIG_EMPTY: 70002,

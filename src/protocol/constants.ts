@@ -10,6 +10,11 @@ export const EVENT = {
   MESSAGE_REVOKED: 'onMessageRevoked',
   MESSAGE_READ_BY_PEER: 'onMessageReadByPeer',
   MESSAGE_READ_RECEIPT_RECEIVED: 'onMessageReadReceiptReceived',
+  MESSAGE_EXTENSIONS_UPDATED: 'onMessageExtensionsUpdated',
+  MESSAGE_EXTENSIONS_DELETED: 'onMessageExtensionsDeleted',
+  MESSAGE_REACTIONS_UPDATED: 'onMessageReactionsUpdated',
+  ALL_RECEIVE_MESSAGE_OPT_UPDATED: 'onAllReceiveMessageOptUpdated',
+  PINNED_GROUP_MESSAGE_UPDATED: 'onPinnedGroupMessageUpdated',
   CONVERSATION_LIST_UPDATED: 'onConversationListUpdated',
   TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: 'onTotalUnreadMessageCountUpdated',
   CONVERSATION_GROUP_LIST_UPDATED: 'onConversationGroupListUpdated',
@@ -79,6 +84,11 @@ export const TYPES = {
   MSG_REMIND_ACPT_AND_NOTE: 'AcceptAndNotify',
   MSG_REMIND_ACPT_NOT_NOTE: 'AcceptNotNotify',
   MSG_REMIND_DISCARD: 'Discard',
+  NOT_RECEIVE_OFFLINE_PUSH_EXCEPT_AT: 'AcceptNotNotifyExceptAt',
+
+  CONV_AT_ME: 1,
+  CONV_AT_ALL: 2,
+  CONV_AT_ALL_AT_ME: 3,
 
   GENDER_UNKNOWN: 'Gender_Type_Unknown',
   GENDER_FEMALE: 'Gender_Type_Female',
@@ -130,4 +140,34 @@ export const LIMITS = {
   frameBytes: 256 * 1024,
   /** How many messages one catch-up page carries. */
   syncPage: 200,
+  /** Sender's recall window, seconds (Tencent's default; `--recall-window` changes it). */
+  recallWindowSeconds: 120,
+  deleteMessagesPerCall: 30,
+  readReceiptsPerCall: 30,
+  readMemberListPage: 100,
+  remindTypeUsersPerCall: 30,
+  receiverList: 50,
+  mergerMessages: 300,
+  /** A merged-forward message larger than this is stored apart and fetched with its downloadKey. */
+  mergerInlineBytes: 12 * 1024,
+  extensionKeyBytes: 100,
+  extensionValueBytes: 1024,
+  extensionsPerCall: 20,
+  extensionsPerMessage: 300,
+  reactionIDBytes: 64,
+  reactionsPerMessage: 20,
+  reactionUsersPreviewMax: 10,
+  pinnedGroupMessages: 10,
+  translateTextsPerCall: 20,
+  translateChars: 2000,
+  /** Upload limits in bytes, per kind (Tencent: files 100 MB; images and audio 28 MB). */
+  uploadBytes: {
+    image: 28 * 1024 * 1024,
+    audio: 28 * 1024 * 1024,
+    video: 100 * 1024 * 1024,
+    file: 100 * 1024 * 1024,
+  },
+  /** Image renditions: the short side of `large` and `thumb`, in pixels. */
+  imageLargeShortSide: 720,
+  imageThumbShortSide: 198,
 } as const;

@@ -20,7 +20,103 @@ export interface CustomPayload {
   extension: string;
 }
 
+/** One rendition of an image (`type`: 0 original, 1 large, 2 thumbnail), as Tencent's imageInfoArray. */
+export interface ImageInfo {
+  type: 0 | 1 | 2;
+  url: string;
+  width: number;
+  height: number;
+  size: number;
+}
+
+export interface ImagePayload {
+  uuid: string;
+  imageFormat: string;
+  imageInfoArray: ImageInfo[];
+}
+
+export interface FilePayload {
+  uuid: string;
+  fileUrl: string;
+  fileName: string;
+  fileSize: number;
+}
+
+export interface AudioPayload {
+  uuid: string;
+  url: string;
+  /** Seconds. */
+  second: number;
+  size: number;
+}
+
+export interface VideoPayload {
+  videoUUID: string;
+  videoUrl: string;
+  videoSecond: number;
+  videoFormat: string;
+  videoSize: number;
+  thumbUUID: string;
+  thumbUrl: string;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+export interface LocationPayload {
+  description: string;
+  longitude: number;
+  latitude: number;
+}
+
+export interface FacePayload {
+  index: number;
+  data: string;
+}
+
+export interface MergerPayload {
+  title: string;
+  abstractList: string[];
+  compatibleText: string;
+  /** The merged messages; empty when `downloadKey` is set (then `downloadMergerMessage` fills it). */
+  messageList: Message[];
+  downloadKey: string;
+  layersOverLimit: boolean;
+}
+
+/** What the upload endpoint answers (`POST /upload?kind=image|file|audio|video`). */
+export interface UploadResult {
+  uuid: string;
+  url: string;
+  size: number;
+  /** The original file name (files). */
+  name: string;
+  contentType: string;
+  /** Images: the renditions (original, large 720 px, thumbnail 198 px short side). */
+  imageInfoArray?: ImageInfo[];
+  imageFormat?: string;
+}
+
 export type MessagePayload = TextPayload | CustomPayload | Record<string, unknown>;
+
+export interface ReadReceiptInfo {
+  readCount: number;
+  unreadCount: number;
+  isPeerRead: boolean;
+}
+
+export interface MessageExtension {
+  key: string;
+  value: string;
+}
+
+export interface Reaction {
+  reactionID: string;
+  totalUserCount: number;
+  /** The first users (at most `maxUserCountPerReaction`, Tencent's N <= 10). */
+  partialUserList: { userID: string; nick: string; avatar: string }[];
+  /** Whether the viewing user is among them. */
+  reactedByMyself: boolean;
+}
 
 export interface Message {
   /** `${tinyID}-${clientTime}-${random}`; made by the sender's client, unique per sender. */
@@ -52,6 +148,19 @@ export interface Message {
   /** Client time of creation (seconds); part of the idempotency key. */
   clientTime: number;
   random: number;
+  readReceiptInfo: ReadReceiptInfo;
+  isSupportExtension: boolean;
+  /** Who recalled it ('' when not recalled). */
+  revoker: string;
+  /** Increases with every modification; `modifyMessage` compares it (compare-and-swap). */
+  version: number;
+  /** Targeted group message: only these members receive it (empty: everyone). */
+  receiverList: string[];
+  /** Sent with `onlineUserOnly`: never stored, never counted unread. */
+  onlineOnlyFlag: boolean;
+  /** Left out of the unread count (`messageControlInfo.excludedFromUnreadCount`). */
+  isExcludedFromUnreadCount: boolean;
+  isExcludedFromLastMessage: boolean;
 }
 
 /** Every Message field that has a neutral value; the rest say what and where. */
@@ -76,6 +185,14 @@ export const MESSAGE_DEFAULTS: Omit<
   sequence: 0,
   clientTime: 0,
   random: 0,
+  readReceiptInfo: { readCount: 0, unreadCount: 0, isPeerRead: false },
+  isSupportExtension: false,
+  revoker: '',
+  version: 0,
+  receiverList: [],
+  onlineOnlyFlag: false,
+  isExcludedFromUnreadCount: false,
+  isExcludedFromLastMessage: false,
 };
 
 /** `conversation.lastMessage`, as in Tencent's Web SDK. */
@@ -157,6 +274,18 @@ export interface GroupMember {
   memberCustomField: { key: string; value: string }[];
 }
 
+/** `conversation.groupAtInfoList` entries: an @ of this user (or @all) not yet read. */
+export interface GroupAtInfo {
+  groupID: string;
+  messageID: string;
+  messageSequence: number;
+  /** TYPES.CONV_AT_ME (1), CONV_AT_ALL (2) or CONV_AT_ALL_AT_ME (3). */
+  atTypeArray: number[];
+}
+
+/** Typing status between two users travels as an online-only custom message with this data. */
+export const TYPING_BUSINESS_ID = 'user_typing_status';
+
 export interface Conversation {
   conversationID: string;
   type: ConversationType;
@@ -165,7 +294,7 @@ export interface Conversation {
   lastMessage: LastMessage | null;
   groupProfile: Group | null;
   userProfile: Profile | null;
-  groupAtInfoList: unknown[];
+  groupAtInfoList: GroupAtInfo[];
   remark: string;
   isPinned: boolean;
   messageRemindType: string;

@@ -46,7 +46,18 @@ export const schemas = {
   sendMessage: v.object({
     message: v.object({
       ID: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
-      type: v.picklist(['TIMTextElem', 'TIMCustomElem', 'TIMFaceElem', 'TIMLocationElem']),
+      type: v.picklist([
+        'TIMTextElem',
+        'TIMCustomElem',
+        'TIMFaceElem',
+        'TIMLocationElem',
+        'TIMImageElem',
+        'TIMFileElem',
+        'TIMSoundElem',
+        'TIMVideoFileElem',
+        'TIMRelayElem',
+      ]),
+      /** Per type, as in types.ts (ImagePayload, FilePayload, ...); media payloads carry URLs of uploads. */
       payload: v.record(v.string(), v.unknown()),
       conversationType: v.picklist(['C2C', 'GROUP', '@TIM#SYSTEM']),
       to: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.groupIDBytes)),
@@ -54,7 +65,174 @@ export const schemas = {
       cloudCustomData: v.optional(v.string(), ''),
       clientTime: v.pipe(v.number(), v.integer(), v.minValue(0)),
       random: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      /** Group @-mentions: user IDs and/or TYPES.MSG_AT_ALL. */
+      atUserList: v.optional(
+        v.pipe(v.array(v.string()), v.maxLength(LIMITS.createGroupMembers)),
+        [],
+      ),
+      needReadReceipt: v.optional(v.boolean(), false),
+      isSupportExtension: v.optional(v.boolean(), false),
+      /** Targeted group message receivers (<= 50); not counted unread. */
+      receiverList: v.optional(v.pipe(v.array(userID), v.maxLength(LIMITS.receiverList)), []),
     }),
+    options: v.optional(
+      v.object({
+        onlineUserOnly: v.optional(v.boolean(), false),
+        messageControlInfo: v.optional(
+          v.object({
+            excludedFromUnreadCount: v.optional(v.boolean(), false),
+            excludedFromLastMessage: v.optional(v.boolean(), false),
+          }),
+        ),
+      }),
+      {},
+    ),
+  }),
+  /** Recall (sender, within the recall window). */
+  revokeMessage: v.object({ conversationID, messageID: v.string() }),
+  /** Compare-and-swap on `version`; conflict -> 2480 with `data.message` the latest version. */
+  modifyMessage: v.object({
+    conversationID,
+    messageID: v.string(),
+    version: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    payload: v.optional(v.record(v.string(), v.unknown())),
+    cloudCustomData: v.optional(v.string()),
+  }),
+  /** Delete for me: <= 30 messages of one conversation. */
+  deleteMessage: v.object({
+    conversationID,
+    messageIDList: v.pipe(
+      v.array(v.string()),
+      v.minLength(1),
+      v.maxLength(LIMITS.deleteMessagesPerCall),
+    ),
+  }),
+  clearHistoryMessage: v.object({ conversationID }),
+  getMessageListHopping: v.object({
+    conversationID,
+    sequence: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    time: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    /** 0: older than the anchor (inclusive), 1: newer (inclusive). */
+    direction: v.optional(v.picklist([0, 1]), 0),
+    count: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.messageListPage)),
+    ),
+  }),
+  /** Messages by ID from one conversation (the client's findMessage misses, forwards, replies). */
+  getMessagesByID: v.object({
+    conversationID,
+    messageIDList: v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(LIMITS.messageListPage)),
+  }),
+  sendMessageReadReceipt: v.object({
+    conversationID,
+    messageIDList: v.pipe(
+      v.array(v.string()),
+      v.minLength(1),
+      v.maxLength(LIMITS.readReceiptsPerCall),
+    ),
+  }),
+  getMessageReadReceiptList: v.object({
+    conversationID,
+    messageIDList: v.pipe(
+      v.array(v.string()),
+      v.minLength(1),
+      v.maxLength(LIMITS.readReceiptsPerCall),
+    ),
+  }),
+  getGroupMessageReadMemberList: v.object({
+    conversationID,
+    messageID: v.string(),
+    /** 0: who read it, 1: who has not. */
+    filter: v.picklist([0, 1]),
+    cursor: v.optional(v.string(), ''),
+    count: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.readMemberListPage)),
+      100,
+    ),
+  }),
+  setMessageRemindType: v.object({
+    groupID: v.optional(groupID),
+    userIDList: v.optional(
+      v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.remindTypeUsersPerCall)),
+    ),
+    messageRemindType: v.picklist([
+      'AcceptAndNotify',
+      'AcceptNotNotify',
+      'Discard',
+      'AcceptNotNotifyExceptAt',
+    ]),
+  }),
+  setAllReceiveMessageOpt: v.object({
+    messageRemindType: v.optional(
+      v.picklist(['AcceptAndNotify', 'AcceptNotNotify', 'Discard', 'AcceptNotNotifyExceptAt']),
+    ),
+    startHour: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(23))),
+    startMinute: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(59))),
+    startSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(59))),
+    /** Seconds; 0 with no start means always. */
+    duration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    isRepeated: v.optional(v.boolean()),
+  }),
+  getAllReceiveMessageOpt: v.object({}),
+  setMessageExtensions: v.object({
+    conversationID,
+    messageID: v.string(),
+    extensionList: v.pipe(
+      v.array(
+        v.object({
+          key: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.extensionKeyBytes)),
+          value: v.pipe(v.string(), v.maxLength(LIMITS.extensionValueBytes)),
+        }),
+      ),
+      v.minLength(1),
+      v.maxLength(LIMITS.extensionsPerCall),
+    ),
+  }),
+  getMessageExtensions: v.object({ conversationID, messageID: v.string() }),
+  deleteMessageExtensions: v.object({
+    conversationID,
+    messageID: v.string(),
+    /** Omitted: delete all. */
+    keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.extensionsPerCall))),
+  }),
+  addMessageReaction: v.object({
+    conversationID,
+    messageID: v.string(),
+    reactionID: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.reactionIDBytes)),
+  }),
+  removeMessageReaction: v.object({
+    conversationID,
+    messageID: v.string(),
+    reactionID: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.reactionIDBytes)),
+  }),
+  getMessageReactions: v.object({
+    conversationID,
+    messageIDList: v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(LIMITS.messageListPage)),
+    maxUserCountPerReaction: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.reactionUsersPreviewMax)),
+      5,
+    ),
+  }),
+  getAllUserListOfMessageReaction: v.object({
+    conversationID,
+    messageID: v.string(),
+    reactionID: v.string(),
+    nextSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+    count: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 100),
+  }),
+  pinGroupMessage: v.object({ groupID, messageID: v.string(), isPinned: v.boolean() }),
+  getPinnedGroupMessageList: v.object({ groupID }),
+  downloadMergerMessage: v.object({
+    downloadKey: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  }),
+  translateText: v.object({
+    sourceTextList: v.pipe(
+      v.array(v.string()),
+      v.minLength(1),
+      v.maxLength(LIMITS.translateTextsPerCall),
+    ),
+    sourceLanguage: v.optional(v.string(), 'auto'),
+    targetLanguage: v.pipe(v.string(), v.minLength(2), v.maxLength(16)),
   }),
   getMessageList: v.object({
     conversationID,
@@ -145,7 +323,56 @@ export type PushFrame =
   | { push: 'groupListChanged'; data: { groupID: string } }
   | { push: 'groupUpdated'; data: import('./types.js').Group }
   | { push: 'profileUpdated'; data: import('./types.js').Profile }
-  | { push: 'kicked'; data: { type: string } };
+  | { push: 'kicked'; data: { type: string } }
+  /** A message was recalled; `data.message` is the tombstone (isRevoked, revoker). */
+  | { push: 'messageRevoked'; data: { message: import('./types.js').Message } }
+  | { push: 'messageModified'; data: { message: import('./types.js').Message } }
+  /** The C2C peer read up to `readSequence` (MESSAGE_READ_BY_PEER). */
+  | {
+      push: 'messageReadByPeer';
+      data: { conversationID: string; readSequence: number; time: number };
+    }
+  | {
+      push: 'messageReadReceipt';
+      data: {
+        conversationID: string;
+        groupID: string;
+        userID: string;
+        messageID: string;
+        readCount: number;
+        unreadCount: number;
+        isPeerRead: boolean;
+      }[];
+    }
+  | {
+      push: 'messageExtensionsUpdated';
+      data: {
+        conversationID: string;
+        messageID: string;
+        extensionList: import('./types.js').MessageExtension[];
+      };
+    }
+  | {
+      push: 'messageExtensionsDeleted';
+      data: { conversationID: string; messageID: string; keyList: string[] };
+    }
+  | {
+      push: 'messageReactionsUpdated';
+      data: {
+        conversationID: string;
+        messageID: string;
+        reactionList: import('./types.js').Reaction[];
+      };
+    }
+  | {
+      push: 'pinnedGroupMessageUpdated';
+      data: { groupID: string; pinnedMessageList: import('./types.js').Message[] };
+    }
+  /** One conversation of this user changed (remind type, @ info, cleared history, deleted messages). */
+  | { push: 'conversationUpdated'; data: import('./types.js').Conversation }
+  | { push: 'allReceiveMessageOptUpdated'; data: Record<string, unknown> }
+  /** An online-only message (typing status and the like): never stored, no cursor. */
+  | { push: 'onlineMessage'; data: import('./types.js').Message };
 
 export type ServerFrame = ResponseFrame | PushFrame;
 

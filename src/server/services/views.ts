@@ -4,6 +4,7 @@
  */
 import type { MessagePriority } from '../../protocol/constants.js';
 import {
+  MESSAGE_DEFAULTS,
   messageForShow,
   type Conversation,
   type Group,
@@ -31,6 +32,7 @@ export function messageView(message: StoredMessage, viewer: string): Message {
     ? message.payload.atUserList.filter((u): u is string => typeof u === 'string')
     : [];
   return {
+    ...MESSAGE_DEFAULTS,
     ID: message.ID,
     type: message.type,
     payload: message.payload,
