@@ -2,40 +2,14 @@
 // clients on loopback, beside a bare `ws` relay (no auth, no storage) measured in the same run.
 // Each side runs in its own process; the clients run here. Figures are printed; bench/RESULTS.md
 // keeps the recorded baseline.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { cpus, totalmem } from 'node:os';
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { openSocket, startChild, stopChild } from './lib.js';
 import { genUserSig } from '../src/server/usersig.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
 const PER_CLIENT = Number(process.env.BENCH_MESSAGES ?? 200);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 4);
-
-interface Child {
-  proc: ChildProcess;
-  info: Record<string, unknown>;
-}
-
-async function startChild(script: string): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, script)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const rl = createInterface({ input: proc.stdout! });
-  const [line] = (await once(rl, 'line')) as [string];
-  rl.close();
-  return { proc, info: JSON.parse(line) as Record<string, unknown> };
-}
-
-async function stopChild(child: Child): Promise<void> {
-  child.proc.stdin!.end();
-  child.proc.kill('SIGTERM');
-  await once(child.proc, 'exit');
-}
 
 interface Peer {
   ws: WebSocket;
@@ -52,14 +26,6 @@ interface Flavour {
   sentAt(frame: any): number | undefined;
 }
 
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
 function request(peer: Peer, text: string, id: number): Promise<void> {
   return new Promise((resolve) => {
     peer.acks.set(id, resolve);
@@ -73,7 +39,7 @@ function imFlavour(url: string, SDKAppID: number, secretKey: string): Flavour {
     name: 'imkit server (SQLite, committed before ack)',
     async connect(i) {
       const userID = `bench_${i}`;
-      const ws = await open(wsURL);
+      const ws = await openSocket(wsURL);
       const peer: Peer = { ws, userID, nextId: 1, acks: new Map() };
       const id = peer.nextId++;
       const login = JSON.stringify({
@@ -120,7 +86,7 @@ function relayFlavour(url: string): Flavour {
     name: 'bare ws relay (no auth, no storage)',
     async connect(i) {
       const userID = `bench_${i}`;
-      const ws = await open(url);
+      const ws = await openSocket(url);
       const peer: Peer = { ws, userID, nextId: 1, acks: new Map() };
       wire(peer, this);
       const id = peer.nextId++;
