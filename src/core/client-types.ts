@@ -130,7 +130,7 @@ export interface ChatClient {
   ): Message;
   createImageMessage(options: MessageOptions<{ file: FileSource }>): Message;
   createFileMessage(options: MessageOptions<{ file: FileSource }>): Message;
-  /** `payload.file` may carry `duration` (seconds), like a recorder result. */
+  /** Duration in seconds as `payload.duration` (or `payload.file.duration`); read from the file when absent. */
   createAudioMessage(options: MessageOptions<{ file: FileSource; duration?: number }>): Message;
   createVideoMessage(options: MessageOptions<{ file: FileSource }>): Message;
   createMergerMessage(

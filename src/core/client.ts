@@ -1,442 +1,263 @@
 /**
- * The public client (tab side): a proxy with the names and result shapes of the
- * `@tencentcloud/chat` Web SDK. State lives in the engine (a SharedWorker shared by the tabs of one
- * user); this class spawns/attaches it, forwards calls over RPC and mirrors the engine's state
- * (`im:state`) so the sync getters work.
+ * The public client (tab side): the names and result shapes of the `@tencentcloud/chat` Web SDK.
+ * Lifecycle (attach, login, events, getters) is in client-core.ts; this class adds the API.
  *
- * Events: every public EVENT the engine emits reaches `on()` handlers as `{name, data}`; the
- * internal `im:messageSent` ({message}: a message another tab of this browser sent) is delivered
- * through `on()` as well, for the elements; `im:state` is consumed here.
+ * - `create*Message` run synchronously in the tab (message-factory.ts).
+ * - `sendMessage` uploads the file of a media message from the tab first (upload.ts), then hands
+ *   the message to the engine; the object passed in is updated in place with the server's stamp.
+ * - Methods that act on a message (revoke, modify, delete, receipts...) update the object passed in
+ *   and resolve; the other tabs of this browser get the same events the server pushes to other
+ *   browsers (MESSAGE_REVOKED, MESSAGE_MODIFIED, ...), the acting tab gets only the result.
+ * - `findMessage` answers from the messages this tab has seen (message-memory.ts): send results,
+ *   getMessageList/getMessageListHopping pages, MESSAGE_RECEIVED and the message events. Event
+ *   messages are merged into the objects the tab already handed out.
  */
-import { ErrorCode } from '../protocol/codes.js';
 import { EVENT } from '../protocol/constants.js';
-import { INTERNAL_EVENT, type EngineConfig, type EngineState } from '../protocol/rpc.js';
-import type {
-  Conversation,
-  Group,
-  GroupMember,
-  IMResponse,
-  Message,
-  Profile,
-} from '../protocol/types.js';
-import { RPC_VERSION } from '../protocol/version.js';
-import type {
-  ChatClient,
-  CreateOptions,
-  CreateTextMessageOptions,
-  IMEventHandler,
-} from './client-types.js';
-import { Emitter } from './emitter.js';
-import { IMError, invalidParameters, toIMError } from './errors.js';
-import { TabLease } from './lease.js';
-import { buildTextMessage } from './message-factory.js';
-import { RpcClient } from './rpc-client.js';
-import { spawnEngine, type EngineLink, type SpawnOptions } from './spawn.js';
+import { INTERNAL_EVENT } from '../protocol/rpc.js';
+import type { Message, MergerPayload, MessagePayload } from '../protocol/types.js';
+import type { ChatClient, CreateTextMessageOptions, MessageOptions } from './client-types.js';
+import { ClientApi } from './client-api.js';
+import { invalidParameters } from './errors.js';
+import { LIFECYCLE_EVENT, typingData, type MessagesDeletedEventData } from './internal-events.js';
+import { deletable, messageRef, sendOptions } from './message-args.js';
+import {
+  buildCustomMessage,
+  buildFaceMessage,
+  buildForwardMessage,
+  buildLocationMessage,
+  buildMediaMessage,
+  buildMergerMessage,
+  buildTextAtMessage,
+  buildTextMessage,
+  getMessageFile,
+  type Sender,
+} from './message-factory.js';
+import { cancelUpload, uploadMessageFile } from './upload.js';
 
-export interface ChatCreateOptions extends CreateOptions, SpawnOptions {
-  /** Default timeout of one call to the engine (ms). */
-  rpcTimeoutMs?: number;
-}
+export {
+  ClientCore,
+  TAB_ID,
+  destroyHooks,
+  normalizeServer,
+  type ChatCreateOptions,
+} from './client-core.js';
 
-const EMPTY_STATE: EngineState = {
-  userID: '',
-  tinyID: 0,
-  ready: false,
-  loggedIn: false,
-  netState: 'disconnected',
-  totalUnreadCount: 0,
-  serverTimeOffset: 0,
-};
+/** While typing, one typing status per peer per this many ms. */
+export const TYPING_THROTTLE_MS = 3000;
 
-const LOGIN_TIMEOUT_MS = 30_000;
-/**
- * How long the bridge may take to attach before this tab runs its own engine instead. Browsers that
- * block third-party storage give the bridge iframe no SharedWorker, and it then never answers.
- */
-const BRIDGE_ATTACH_TIMEOUT_MS = 5_000;
-export const TAB_ID = randomID();
+export class ChatClientImpl extends ClientApi implements ChatClient {
+  /** Media messages whose file is uploaded (a resend does not upload again). */
+  private readonly uploaded = new WeakSet<Message>();
+  /** Peer userID -> when the last "typing" status went out. */
+  private readonly typingSince = new Map<string, number>();
 
-function randomID(): string {
-  const c = globalThis.crypto;
-  return c && typeof c.randomUUID === 'function'
-    ? c.randomUUID()
-    : `${Date.now()}-${Math.random()}`;
-}
-
-export function normalizeServer(server: string): string {
-  let url: URL;
-  try {
-    url = new URL(server);
-  } catch {
-    throw invalidParameters(`server is not a URL: ${server}`);
-  }
-  if (!/^(https?|wss?):$/.test(url.protocol))
-    throw invalidParameters(`server must be http(s) or ws(s): ${server}`);
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-}
-
-export class ChatClientImpl implements ChatClient {
-  readonly SDKAppID: number;
-  readonly server: string;
-  private readonly emitter = new Emitter();
-  private link: EngineLink | null = null;
-  /** The bridge failed once in this page: later attaches go straight to an in-page engine. */
-  private bridgeFailed = false;
-  private rpc: RpcClient | null = null;
-  private lease: TabLease | null = null;
-  private state: EngineState = EMPTY_STATE;
-  private creds: { userID: string; userSig: string } | null = null;
-  private loggedIn = false;
-  private destroyed = false;
-  private chain: Promise<unknown> = Promise.resolve();
-  private reattachTimer: ReturnType<typeof setTimeout> | null = null;
-  private reattachAttempts = 0;
-  /** The last login started through `ensureLogin` (page registry). */
-  loginPromise: Promise<IMResponse<{ repeatLogin: boolean }>> | null = null;
-  private loginKey = '';
-
-  constructor(
-    SDKAppID: number,
-    server: string,
-    private readonly options: SpawnOptions & { rpcTimeoutMs?: number } = {},
-  ) {
-    this.SDKAppID = SDKAppID;
-    this.server = server;
-    globalThis.addEventListener?.('pagehide', this.onPageHide);
-    globalThis.addEventListener?.('pageshow', this.onPageShow);
-  }
-
-  get isDestroyed(): boolean {
-    return this.destroyed;
-  }
-
-  // --- lifecycle ---
-
-  login(options: {
-    userID: string;
-    userSig: string;
-  }): Promise<IMResponse<{ repeatLogin: boolean }>> {
-    return this.serialize(() => this.doLogin(options));
-  }
-
-  /** Log in once per credentials (concurrent callers share the attempt; a failure allows a retry). */
-  ensureLogin(options: {
-    userID: string;
-    userSig: string;
-  }): Promise<IMResponse<{ repeatLogin: boolean }>> {
-    const key = `${options.userID}\n${options.userSig}`;
-    if (this.loginPromise && this.loginKey === key) return this.loginPromise;
-    this.loginKey = key;
-    const attempt = this.login(options);
-    this.loginPromise = attempt;
-    attempt.catch((err: unknown) => {
-      if (this.loginPromise === attempt) this.loginPromise = null;
-      const e = toIMError(err);
-      this.emitter.emit(EVENT.ERROR, { code: e.code, message: e.message });
-    });
-    return attempt;
-  }
-
-  private async doLogin(options: {
-    userID: string;
-    userSig: string;
-  }): Promise<IMResponse<{ repeatLogin: boolean }>> {
-    if (this.destroyed)
-      throw new IMError(ErrorCode.SDK_NOT_INITIALIZED, 'The client was destroyed');
-    const userID = options?.userID;
-    const userSig = options?.userSig;
-    if (typeof userID !== 'string' || !userID) throw invalidParameters('login: userID is required');
-    if (typeof userSig !== 'string' || !userSig)
-      throw invalidParameters('login: userSig is required');
-    const same = this.creds?.userID === userID && this.creds.userSig === userSig;
-    if (same && this.loggedIn && this.rpc && !this.rpc.closed)
-      return { code: 0, data: { repeatLogin: true } };
-    if (this.rpc && this.state.userID && this.state.userID !== userID) this.detach();
-    if (this.rpc && this.creds && this.creds.userID !== userID) this.detach();
-    try {
-      if (!this.rpc || this.rpc.closed) await this.attach(userID);
-      const res = await this.rpc!.call<{ repeatLogin: boolean }>(
-        'login',
-        { userID, userSig },
-        { timeoutMs: LOGIN_TIMEOUT_MS },
-      );
-      this.creds = { userID, userSig };
-      this.loggedIn = true;
-      this.reattachAttempts = 0;
-      return { code: 0, data: { repeatLogin: !!res.repeatLogin } };
-    } catch (err) {
-      throw toIMError(err);
+  protected override onEvent(method: string, payload: unknown): unknown {
+    switch (method) {
+      case EVENT.MESSAGE_RECEIVED:
+      case EVENT.MESSAGE_REVOKED:
+      case EVENT.MESSAGE_MODIFIED:
+      case EVENT.MESSAGE_READ_BY_PEER:
+        return this.memory.adoptAll(payload as Message[]);
+      case INTERNAL_EVENT.MESSAGE_SENT: {
+        const data = payload as { message: Message };
+        return { ...data, message: this.memory.adopt(data.message) };
+      }
+      case LIFECYCLE_EVENT.MESSAGES_DELETED:
+        this.memory.deleted((payload as MessagesDeletedEventData).messageIDList ?? []);
+        return payload;
+      case LIFECYCLE_EVENT.HISTORY_CLEARED:
+        this.memory.forgetConversation((payload as { conversationID: string }).conversationID);
+        return payload;
+      case EVENT.SDK_NOT_READY:
+        this.memory.clear();
+        this.typingSince.clear();
+        return payload;
+      default:
+        return payload;
     }
   }
 
-  private async attach(userID: string): Promise<void> {
-    const config: EngineConfig = { server: this.server, SDKAppID: this.SDKAppID, userID };
-    const options: SpawnOptions = this.bridgeFailed
-      ? { ...this.options, mode: 'inpage' }
-      : this.options;
-    const link = await spawnEngine(config, options).catch((err: unknown) => {
-      throw new IMError(ErrorCode.RPC_PORT_CLOSED, `The IM engine could not start: ${String(err)}`);
-    });
-    try {
-      await this.connectLink(link, config);
-    } catch (err) {
-      if (link.kind !== 'bridge') throw err;
-      // The bridge could not reach a worker (third-party storage blocked): this tab gets an engine
-      // of its own, with its own socket and a first-party cache.
-      console.warn('[imkit] the IM bridge did not answer; running the engine in this page', err);
-      this.bridgeFailed = true;
-      const own = await spawnEngine(config, { ...this.options, mode: 'inpage' });
-      await this.connectLink(own, config);
-    }
+  private sender(): Sender {
+    return { userID: this.requireLogin().userID, tinyID: this.state.tinyID };
   }
 
-  private async connectLink(link: EngineLink, config: EngineConfig): Promise<void> {
-    const rpc = new RpcClient(link.port, { timeoutMs: this.options.rpcTimeoutMs });
-    link.onFatal((message) => rpc.fail(message));
-    rpc.onEvent((method, payload) => this.onEngineEvent(method, payload));
-    rpc.onClose((_err, local) => this.onRpcClosed(rpc, local));
-    this.link = link;
-    this.rpc = rpc;
-    this.state = EMPTY_STATE;
-    // Over the bridge the lock scope differs from the worker's: the bridge holds the lease instead.
-    this.lease = link.kind === 'bridge' ? null : await TabLease.acquire(TAB_ID);
-    try {
-      await rpc.call(
-        'attach',
-        { rpc: RPC_VERSION, tabID: TAB_ID, config, lockName: this.lease?.name },
-        link.kind === 'bridge' ? { timeoutMs: BRIDGE_ATTACH_TIMEOUT_MS } : {},
-      );
-    } catch (err) {
-      this.detach();
-      throw err;
-    }
-  }
-
-  /** Leave the engine: goodbye, release the lease, close the port. */
-  private detach(): void {
-    const rpc = this.rpc;
-    this.rpc = null;
-    if (rpc && !rpc.closed) {
-      rpc.notify('detach');
-      rpc.close('The client detached from the IM engine');
-    }
-    this.lease?.release();
-    this.lease = null;
-    this.link?.dispose();
-    this.link = null;
-    this.loggedIn = false;
-    this.state = EMPTY_STATE;
-  }
-
-  async logout(): Promise<IMResponse<Record<string, never>>> {
-    await this.serialize(async () => {
-      await this.call('logout');
-      this.loggedIn = false;
-      this.creds = null;
-      this.loginPromise = null;
-    });
-    return { code: 0, data: {} };
-  }
-
-  async destroy(): Promise<void> {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    if (this.reattachTimer) clearTimeout(this.reattachTimer);
-    globalThis.removeEventListener?.('pagehide', this.onPageHide);
-    globalThis.removeEventListener?.('pageshow', this.onPageShow);
-    this.detach();
-    this.creds = null;
-    this.emitter.clear();
-    for (const hook of destroyHooks) hook(this);
-  }
-
-  private readonly onPageHide = (): void => {
-    if (this.rpc) this.detach();
-  };
-
-  private readonly onPageShow = (event: Event): void => {
-    if ((event as PageTransitionEvent).persisted && this.creds && !this.destroyed && !this.rpc) {
-      void this.relogin();
-    }
-  };
-
-  /** The engine went away unexpectedly (worker crashed, port closed): attach again and re-login. */
-  private onRpcClosed(rpc: RpcClient, local: boolean): void {
-    if (local || this.rpc !== rpc) return;
-    this.rpc = null;
-    this.lease?.release();
-    this.lease = null;
-    this.link?.dispose();
-    this.link = null;
-    const wasReady = this.loggedIn && this.state.ready;
-    this.loggedIn = false;
-    this.state = { ...this.state, ready: false, netState: 'disconnected' };
-    this.emitter.emit(EVENT.NET_STATE_CHANGE, { state: 'disconnected' });
-    if (!this.creds || this.destroyed) {
-      if (wasReady) this.emitter.emit(EVENT.SDK_NOT_READY, undefined);
-      return;
-    }
-    const delay = Math.min(30_000, 500 * 2 ** this.reattachAttempts++);
-    this.reattachTimer = setTimeout(() => void this.relogin(), delay);
-  }
-
-  private async relogin(): Promise<void> {
-    this.reattachTimer = null;
-    const creds = this.creds;
-    if (!creds || this.destroyed) return;
-    try {
-      await this.login(creds);
-    } catch (err) {
-      const e = toIMError(err);
-      if (e.code === ErrorCode.RPC_PORT_CLOSED || e.code === ErrorCode.NET_WAIT_ACK_TIMEOUT) return;
-      this.creds = null;
-      this.emitter.emit(EVENT.SDK_NOT_READY, undefined);
-      this.emitter.emit(EVENT.ERROR, { code: e.code, message: e.message });
-    }
-  }
-
-  private onEngineEvent(method: string, payload: unknown): void {
-    if (method === INTERNAL_EVENT.STATE) {
-      this.state = { ...EMPTY_STATE, ...(payload as EngineState) };
-      if (!this.state.loggedIn) this.loggedIn = false;
-      return;
-    }
-    if (method === EVENT.SDK_NOT_READY) this.loggedIn = false;
-    this.emitter.emit(method, payload);
-  }
-
-  // --- events and getters ---
-
-  on(eventName: string, handler: IMEventHandler, context?: unknown): void {
-    this.emitter.on(eventName, handler, context);
-  }
-
-  off(eventName: string, handler: IMEventHandler, context?: unknown): void {
-    this.emitter.off(eventName, handler, context);
-  }
-
-  isReady(): boolean {
-    return this.loggedIn && this.state.ready;
-  }
-
-  getLoginUser(): string {
-    return this.loggedIn && this.creds ? this.creds.userID : '';
-  }
-
-  /** The user this client is logged in as or logging in as; '' when neither. */
-  get claimedUser(): string {
-    return this.creds?.userID ?? this.loginKey.split('\n')[0] ?? '';
-  }
-
-  getNetState() {
-    return this.state.netState;
-  }
-
-  getServerTime(): number {
-    return Math.floor(Date.now() / 1000 + (this.state.serverTimeOffset || 0));
-  }
-
-  getTotalUnreadMessageCount(): number {
-    return this.loggedIn ? this.state.totalUnreadCount : 0;
-  }
-
-  // --- messages ---
+  // --- creating messages (synchronous) ---
 
   createTextMessage(options: CreateTextMessageOptions): Message {
-    if (this.destroyed)
-      throw new IMError(ErrorCode.SDK_NOT_INITIALIZED, 'The client was destroyed');
-    if (!this.loggedIn || !this.creds) throw new IMError(ErrorCode.NOT_LOGGED_IN, 'Not logged in');
-    return buildTextMessage(options, { userID: this.creds.userID, tinyID: this.state.tinyID });
+    return buildTextMessage(options, this.sender());
+  }
+  createTextAtMessage(options: Parameters<ChatClient['createTextAtMessage']>[0]): Message {
+    return buildTextAtMessage(options, this.sender());
+  }
+  createCustomMessage(options: Parameters<ChatClient['createCustomMessage']>[0]): Message {
+    return buildCustomMessage(options, this.sender());
+  }
+  createFaceMessage(options: Parameters<ChatClient['createFaceMessage']>[0]): Message {
+    return buildFaceMessage(options, this.sender());
+  }
+  createLocationMessage(options: Parameters<ChatClient['createLocationMessage']>[0]): Message {
+    return buildLocationMessage(options, this.sender());
+  }
+  createImageMessage(options: Parameters<ChatClient['createImageMessage']>[0]): Message {
+    return buildMediaMessage('image', options, this.sender());
+  }
+  createFileMessage(options: Parameters<ChatClient['createFileMessage']>[0]): Message {
+    return buildMediaMessage('file', options, this.sender());
+  }
+  createAudioMessage(options: Parameters<ChatClient['createAudioMessage']>[0]): Message {
+    return buildMediaMessage('audio', options, this.sender());
+  }
+  createVideoMessage(options: Parameters<ChatClient['createVideoMessage']>[0]): Message {
+    return buildMediaMessage('video', options, this.sender());
+  }
+  createMergerMessage(options: Parameters<ChatClient['createMergerMessage']>[0]): Message {
+    return buildMergerMessage(options, this.sender());
+  }
+  createForwardMessage(options: MessageOptions<Message>): Message {
+    return buildForwardMessage(options, this.sender());
   }
 
-  /** Resolves with the same message object, updated with the server's stamp (sequence, time). */
-  async sendMessage(
-    message: Message,
-    _options?: Record<string, unknown>,
-  ): Promise<IMResponse<{ message: Message }>> {
-    if (!message || typeof message !== 'object')
+  // --- sending ---
+
+  /**
+   * Resolves with the same message object, updated with the server's stamp (sequence, time). Media
+   * messages upload their file first (`onProgress` from the create options gets 0..1).
+   */
+  async sendMessage(message: Message, options?: Record<string, unknown>) {
+    if (!message || typeof message !== 'object' || typeof message.ID !== 'string')
       throw invalidParameters('sendMessage: message is required');
+    const wireOptions = sendOptions(options);
+    const creds = this.requireLogin();
+    message.status = 'unSend';
     try {
-      const res = await this.call<{ message: Message }>('sendMessage', { message });
+      const media = getMessageFile(message);
+      if (media && !this.uploaded.has(message)) {
+        const upload = { server: this.server, SDKAppID: this.SDKAppID, ...creds };
+        const payload = await uploadMessageFile(message, media, upload);
+        message.payload = payload as unknown as MessagePayload;
+        this.uploaded.add(message);
+      }
+      const res = await this.call<{ message: Message }>('sendMessage', {
+        message,
+        options: wireOptions,
+      });
       Object.assign(message, res.data.message);
-      return { code: 0, data: { message } };
+      return { code: 0 as const, data: { message: this.memory.adopt(message) } };
     } catch (err) {
       message.status = 'fail';
       throw err;
     }
   }
 
-  getMessageList(options: { conversationID: string; nextReqMessageID?: string; count?: number }) {
-    return this.call<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>(
-      'getMessageList',
-      options,
+  /** Sends the same object again (same ID: the server never stores it twice). */
+  resendMessage(message: Message, options?: Parameters<ChatClient['resendMessage']>[1]) {
+    return this.sendMessage(message, options as Record<string, unknown> | undefined);
+  }
+
+  cancelUploadFile(message: Message): void {
+    if (message && typeof message === 'object') cancelUpload(message);
+  }
+
+  /**
+   * Typing status to a C2C peer: an online-only custom message (never stored, not unread). While
+   * typing, at most one per TYPING_THROTTLE_MS per peer; "stopped" goes out once after a "typing".
+   */
+  async sendTypingStatus(options: { userID: string; typing: boolean }): Promise<void> {
+    const userID = options?.userID;
+    if (typeof userID !== 'string' || !userID)
+      throw invalidParameters('sendTypingStatus: userID is required');
+    const typing = !!options.typing;
+    const since = this.typingSince.get(userID);
+    if (typing && since !== undefined && Date.now() - since < TYPING_THROTTLE_MS) return;
+    if (!typing && since === undefined) return;
+    const message = buildCustomMessage(
+      { to: userID, conversationType: 'C2C', payload: { data: typingData(typing) } },
+      this.sender(),
     );
-  }
-
-  // --- conversations, groups, profiles: same names over RPC ---
-
-  getConversationList() {
-    return this.call<{ conversationList: Conversation[] }>('getConversationList');
-  }
-  getConversationProfile(conversationID: string) {
-    return this.call<{ conversation: Conversation }>('getConversationProfile', { conversationID });
-  }
-  setMessageRead(options: { conversationID: string }) {
-    return this.call<Record<string, never>>('setMessageRead', options);
-  }
-  createGroup(options: Parameters<ChatClient['createGroup']>[0]) {
-    return this.call<{ group: Group }>('createGroup', options);
-  }
-  joinGroup(options: Parameters<ChatClient['joinGroup']>[0]) {
-    return this.call<{ status: string; group?: Group }>('joinGroup', options);
-  }
-  quitGroup(groupID: string) {
-    return this.call<{ groupID: string }>('quitGroup', { groupID });
-  }
-  getGroupList() {
-    return this.call<{ groupList: Group[] }>('getGroupList');
-  }
-  getGroupProfile(options: { groupID: string }) {
-    return this.call<{ group: Group }>('getGroupProfile', options);
-  }
-  getGroupMemberList(options: { groupID: string; count?: number; offset?: number }) {
-    return this.call<{ memberList: GroupMember[]; offset: number }>('getGroupMemberList', options);
-  }
-  getMyProfile() {
-    return this.call<Profile>('getMyProfile');
-  }
-  getUserProfile(options: { userIDList: string[] }) {
-    return this.call<Profile[]>('getUserProfile', options);
-  }
-  updateMyProfile(options: Parameters<ChatClient['updateMyProfile']>[0]) {
-    return this.call<Profile>('updateMyProfile', options);
-  }
-
-  /** Internal test hook: ask the engine to drop its socket, or read its counters. */
-  debug(
-    action: 'dropConnection' | 'goOffline' | 'goOnline' | 'info',
-  ): Promise<Record<string, unknown>> {
-    return this.call<Record<string, unknown>>('im:debug', { action }).then((r) => r.data);
-  }
-
-  private async call<T>(method: string, payload: unknown = {}): Promise<IMResponse<T>> {
-    if (this.destroyed)
-      throw new IMError(ErrorCode.SDK_NOT_INITIALIZED, 'The client was destroyed');
-    if (!this.rpc || !this.loggedIn) throw new IMError(ErrorCode.NOT_LOGGED_IN, 'Not logged in');
+    if (typing) this.typingSince.set(userID, Date.now());
+    else this.typingSince.delete(userID);
     try {
-      const data = await this.rpc.call<T>(method, payload);
-      return { code: 0, data };
+      await this.call('sendMessage', { message, options: { onlineUserOnly: true } });
     } catch (err) {
-      throw toIMError(err);
+      if (typing) this.typingSince.delete(userID);
+      throw err;
     }
   }
 
-  private serialize<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => undefined);
-    return run;
+  // --- message lifecycle ---
+
+  async revokeMessage(message: Message) {
+    const ref = messageRef('revokeMessage', message);
+    const res = await this.call<{ message: Message }>('revokeMessage', { ...ref, message });
+    Object.assign(message, res.data.message, { isRevoked: true });
+    return { code: 0 as const, data: { message: this.memory.adopt(message) } };
+  }
+
+  /** Sends the message's current payload and cloudCustomData; 2480 carries `data.message`. */
+  async modifyMessage(message: Message) {
+    const ref = messageRef('modifyMessage', message);
+    const res = await this.call<{ message: Message }>('modifyMessage', {
+      ...ref,
+      version: message.version ?? 0,
+      payload: message.payload,
+      cloudCustomData: message.cloudCustomData ?? '',
+    });
+    Object.assign(message, res.data.message);
+    return { code: 0 as const, data: { message: this.memory.adopt(message) } };
+  }
+
+  async deleteMessage(messageList: Message[]) {
+    const { conversationID, messages } = deletable(messageList);
+    // Messages that never reached the server are deleted here only.
+    const sent = messages.filter((m) => m.status === 'success');
+    if (sent.length > 0)
+      await this.call('deleteMessage', { conversationID, messageIDList: sent.map((m) => m.ID) });
+    for (const m of messages) m.isDeleted = true;
+    this.memory.deleted(messages.map((m) => m.ID));
+    return { code: 0 as const, data: { messageList: messages } };
+  }
+
+  async clearHistoryMessage(conversationID: string) {
+    if (typeof conversationID !== 'string' || !conversationID)
+      throw invalidParameters('clearHistoryMessage: conversationID is required');
+    await this.call('clearHistoryMessage', { conversationID });
+    this.memory.forgetConversation(conversationID);
+    return { code: 0 as const, data: {} as Record<string, never> };
+  }
+
+  findMessage(messageID: string): Message | null {
+    return typeof messageID === 'string' ? this.memory.get(messageID) : null;
+  }
+
+  async getMessageList(options: {
+    conversationID: string;
+    nextReqMessageID?: string;
+    count?: number;
+  }) {
+    const res = await this.call<{
+      messageList: Message[];
+      nextReqMessageID: string;
+      isCompleted: boolean;
+    }>('getMessageList', options);
+    res.data.messageList = this.memory.adoptAll(res.data.messageList);
+    return res;
+  }
+
+  async getMessageListHopping(options: Parameters<ChatClient['getMessageListHopping']>[0]) {
+    const res = await this.call<{ messageList: Message[] }>('getMessageListHopping', options);
+    res.data.messageList = this.memory.adoptAll(res.data.messageList ?? []);
+    return res;
+  }
+
+  async downloadMergerMessage(message: Message): Promise<Message> {
+    if (!message || message.type !== 'TIMRelayElem')
+      throw invalidParameters('downloadMergerMessage: a merger message is required');
+    const payload = message.payload as unknown as MergerPayload;
+    if (!payload.downloadKey || (payload.messageList?.length ?? 0) > 0) return message;
+    const res = await this.call<{ messageList: Message[] }>('downloadMergerMessage', {
+      downloadKey: payload.downloadKey,
+    });
+    message.payload = { ...payload, messageList: res.data.messageList ?? [] };
+    return message;
   }
 }
-
-/** Called when any client is destroyed (the registries forget it). */
-export const destroyHooks = new Set<(client: ChatClientImpl) => void>();

@@ -27,5 +27,13 @@ export { spawnEngine, workerName, buildID, type SpawnOptions, type SpawnMode } f
 export { EVENT, TYPES } from '../protocol/constants.js';
 export { ErrorCode } from '../protocol/codes.js';
 export { INTERNAL_EVENT } from '../protocol/rpc.js';
+export {
+  LIFECYCLE_EVENT,
+  typingStatusOf,
+  type TypingEventData,
+  type MessagesDeletedEventData,
+} from './internal-events.js';
+export { getMessageFile, type MessageFile, type UploadKind } from './message-factory.js';
+export { TYPING_THROTTLE_MS } from './client.js';
 export type * from './client-types.js';
 export type * from '../protocol/types.js';

@@ -62,6 +62,12 @@ export const INTERNAL_EVENT = {
   STATE: 'im:state',
   /** A message this browser sent from another tab (the sending tab gets it as the send result). */
   MESSAGE_SENT: 'im:messageSent',
+  /** A C2C peer's typing status: `{conversationID, userID, typing}`. */
+  TYPING: 'im:typing',
+  /** Messages this user deleted for themselves in another tab: `{conversationID, messageIDList}`. */
+  MESSAGES_DELETED: 'im:messagesDeleted',
+  /** This user cleared a conversation's history (here or elsewhere): `{conversationID}`. */
+  HISTORY_CLEARED: 'im:historyCleared',
 } as const;
 
 export function isEnvelope(value: unknown): value is RpcEnvelope {

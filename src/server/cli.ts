@@ -7,6 +7,10 @@
  *   --dev               dev mode: GET /dev/usersig, demo pages
  *   --allow-remote-dev  allow dev mode on a non-loopback host
  *   --max-instances N   login instances per user (default: the app's setting, 10)
+ *   --recall-window S   seconds a sender may recall a message (default 120)
+ *   --translate-url URL translator for translateText (POST JSON; default: none, 2118)
+ *   --public-url URL    base of upload URLs when behind a proxy (default: from the Host header)
+ *   --media DIR         uploads directory (default <data>/media)
  *   --help
  */
 import { parseArgs } from 'node:util';
@@ -20,6 +24,11 @@ const USAGE = `Usage: imkit-server [options]
   --dev               dev mode: enables GET /dev/usersig (UserSigs for anyone) and the demo
   --allow-remote-dev  allow --dev on a non-loopback host (anyone who can reach it can log in as anyone)
   --max-instances N   login instances per user before the oldest is kicked (default 10)
+  --recall-window S   seconds a sender may recall a message (default 120)
+  --translate-url URL translateText POSTs {sourceTextList, sourceLanguage, targetLanguage} here
+                      and expects {translatedTextList} (default: none; translateText answers 2118)
+  --public-url URL    base URL of uploaded files when behind a proxy (default: from the Host header)
+  --media DIR         uploads directory (default <data>/media)
   --help              show this help
 `;
 
@@ -50,6 +59,10 @@ async function main(): Promise<void> {
         dev: { type: 'boolean' },
         'allow-remote-dev': { type: 'boolean' },
         'max-instances': { type: 'string' },
+        'recall-window': { type: 'string' },
+        'translate-url': { type: 'string' },
+        'public-url': { type: 'string' },
+        media: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -72,12 +85,23 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const port = intFlag(values.port ?? process.env.PORT, '--port', 0) ?? 8080;
+  for (const flag of ['translate-url', 'public-url'] as const) {
+    const value = values[flag];
+    if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
+      process.stderr.write(`--${flag} must be an http(s) URL\n`);
+      process.exit(2);
+    }
+  }
   const server = await startServer({
     port,
     host,
     dataDir: values.data ?? './data',
     dev,
     maxInstances: intFlag(values['max-instances'], '--max-instances', 1),
+    recallWindowSeconds: intFlag(values['recall-window'], '--recall-window', 0),
+    translateURL: values['translate-url'],
+    publicURL: values['public-url'],
+    mediaDir: values.media,
     log: process.env.IMKIT_LOG !== '0',
   });
   const lines = [

@@ -103,9 +103,9 @@ export class Connection implements Session {
     if (!this.closed && this.socket.isOpen) this.socket.send(JSON.stringify(frame));
   }
 
-  private sendError(id: number, code: number, message: string): void {
+  private sendError(id: number, code: number, message: string, data?: unknown): void {
     this.deps.metrics.frameErrors++;
-    this.send({ id, code, message });
+    this.send(data === undefined ? { id, code, message } : { id, code, message, data });
   }
 
   push(frame: PushFrame): void {
@@ -201,7 +201,7 @@ export class Connection implements Session {
     } catch (err) {
       const error = toImError(err);
       if (!(err instanceof ImError)) this.deps.log.error('handler failed', { op: req.op, err });
-      this.sendError(req.id, error.code, error.message);
+      this.sendError(req.id, error.code, error.message, error.data);
     }
   }
 

@@ -1,15 +1,18 @@
 /**
- * The one error class of the server: a Tencent-style numeric `code` and a message. Services throw
- * it; the connection layer turns it into an error response. Anything else becomes 10002.
+ * The one error class of the server: a Tencent-style numeric `code`, a message and, for a few
+ * errors, `data` the client needs (2480 carries the latest message). Services throw it; the
+ * connection layer turns it into an error response. Anything else becomes 10002.
  */
 import { ErrorCode } from '../protocol/codes.js';
 
 export class ImError extends Error {
   readonly code: number;
-  constructor(code: number, message: string) {
+  readonly data: unknown;
+  constructor(code: number, message: string, data?: unknown) {
     super(message);
     this.name = 'ImError';
     this.code = code;
+    this.data = data;
   }
 }
 

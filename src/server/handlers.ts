@@ -6,13 +6,27 @@ import type { Op, OpData } from '../protocol/wire.js';
 import type { AuthService } from './services/auth.js';
 import type { ConversationService } from './services/conversations.js';
 import type { Caller } from './services/deps.js';
+import type { ExtensionService } from './services/extensions.js';
 import type { GroupService } from './services/groups.js';
+import type { LifecycleService } from './services/lifecycle.js';
 import type { MessageService } from './services/messages.js';
+import type { PinService } from './services/pins.js';
 import type { ProfileService } from './services/profiles.js';
+import type { ReactionService } from './services/reactions.js';
+import type { ReceiptService } from './services/receipts.js';
+import type { RemindService } from './services/remind.js';
+import type { TranslateService } from './services/translate.js';
 
 export interface Services {
   auth: AuthService;
   messages: MessageService;
+  lifecycle: LifecycleService;
+  receipts: ReceiptService;
+  extensions: ExtensionService;
+  reactions: ReactionService;
+  pins: PinService;
+  remind: RemindService;
+  translate: TranslateService;
   conversations: ConversationService;
   groups: GroupService;
   profiles: ProfileService;
@@ -31,6 +45,29 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   sync: (s, c, d) => s.messages.sync(c, d),
   sendMessage: (s, c, d) => s.messages.send(c, d),
   getMessageList: (s, c, d) => s.messages.getMessageList(c, d),
+  revokeMessage: (s, c, d) => s.lifecycle.revoke(c, d),
+  modifyMessage: (s, c, d) => s.lifecycle.modify(c, d),
+  deleteMessage: (s, c, d) => s.lifecycle.delete(c, d),
+  clearHistoryMessage: (s, c, d) => s.lifecycle.clearHistory(c, d),
+  getMessageListHopping: (s, c, d) => s.lifecycle.hopping(c, d),
+  getMessagesByID: (s, c, d) => s.lifecycle.byID(c, d),
+  downloadMergerMessage: (s, c, d) => s.lifecycle.downloadMerger(c, d),
+  sendMessageReadReceipt: (s, c, d) => s.receipts.send(c, d),
+  getMessageReadReceiptList: (s, c, d) => s.receipts.list(c, d),
+  getGroupMessageReadMemberList: (s, c, d) => s.receipts.members(c, d),
+  setMessageRemindType: (s, c, d) => s.remind.setRemindType(c, d),
+  setAllReceiveMessageOpt: (s, c, d) => s.remind.setAll(c, d),
+  getAllReceiveMessageOpt: (s, c) => s.remind.getAll(c),
+  setMessageExtensions: (s, c, d) => s.extensions.set(c, d),
+  getMessageExtensions: (s, c, d) => s.extensions.get(c, d),
+  deleteMessageExtensions: (s, c, d) => s.extensions.delete(c, d),
+  addMessageReaction: (s, c, d) => s.reactions.add(c, d),
+  removeMessageReaction: (s, c, d) => s.reactions.remove(c, d),
+  getMessageReactions: (s, c, d) => s.reactions.list(c, d),
+  getAllUserListOfMessageReaction: (s, c, d) => s.reactions.userList(c, d),
+  pinGroupMessage: (s, c, d) => s.pins.pin(c, d),
+  getPinnedGroupMessageList: (s, c, d) => s.pins.list(c, d),
+  translateText: (s, c, d) => s.translate.translate(c, d),
   getConversationList: (s, c) => s.conversations.list(c),
   getConversationProfile: (s, c, d) => s.conversations.profile(c, d),
   setMessageRead: (s, c, d) => s.conversations.markRead(c, d),

@@ -3,6 +3,7 @@
  * - GET /healthz                 `{"status":"ok"}`
  * - GET /metrics                 Prometheus text (metrics.ts)
  * - GET /dev/usersig?userID=...  dev mode only (404 otherwise): `{SDKAppID, userID, userSig}`, CORS *
+ * - POST /upload, GET /media/<uuid>/<file>   uploads and media (media-http.ts)
  * - GET /demo -> /demo/, /demo/* files of demoDir
  * - GET /*                       files of staticDir (im.js, im-worker.js, bridge.html, chunks/...);
  *                                in dev mode `/` redirects to /demo/ when staticDir has no index.html
@@ -10,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from './log.js';
+import type { MediaHttp } from './media-http.js';
 import type { Metrics } from './metrics.js';
 import { resolveStatic, sendFile } from './static.js';
 
@@ -21,6 +23,7 @@ export interface HttpOptions {
   log: Logger;
   SDKAppID: number;
   genUserSig(userID: string): string;
+  media?: MediaHttp;
 }
 
 const USER_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -86,6 +89,8 @@ export function createHttpHandler(options: HttpOptions) {
       );
     }
     if (path.startsWith('/dev/')) return text(res, 404, 'not found\n');
+    if (options.media && path === '/upload') return options.media.upload(req, res, url);
+    if (options.media && path.startsWith('/media/')) return options.media.media(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return text(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
     }

@@ -4,19 +4,29 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MemoryBus, MemoryPresence } from './bus/memory.js';
 import { Connection } from './connection.js';
 import { createHttpHandler } from './http.js';
 import { createLogger } from './log.js';
+import { createMediaHttp } from './media-http.js';
 import { Metrics } from './metrics.js';
 import { findRepoRoot } from './paths.js';
 import { AuthService } from './services/auth.js';
 import { ConversationService } from './services/conversations.js';
-import { nowSeconds, type ServiceDeps } from './services/deps.js';
+import { DEFAULT_CONFIG, nowSeconds, type ServiceDeps } from './services/deps.js';
+import { ExtensionService } from './services/extensions.js';
 import { GroupService } from './services/groups.js';
+import { LifecycleService } from './services/lifecycle.js';
+import { LocalDiskMediaStore, type MediaStore } from './services/media/store.js';
+import { UploadService } from './services/media/uploads.js';
 import { MessageService } from './services/messages.js';
+import { PinService } from './services/pins.js';
 import { ProfileService } from './services/profiles.js';
+import { ReactionService } from './services/reactions.js';
+import { ReceiptService } from './services/receipts.js';
+import { RemindService } from './services/remind.js';
+import { TranslateService } from './services/translate.js';
 import { SessionRegistry } from './sessions.js';
 import { SqliteStorage } from './storage/sqlite.js';
 import { Transport } from './transport.js';
@@ -45,6 +55,20 @@ export interface ServerOptions {
   demoDir?: string;
   /** Structured logs to stdout/stderr. Default true. */
   log?: boolean;
+  /** Uploads directory. Default <dataDir>/media (a temp dir, removed on close, for ':memory:'). */
+  mediaDir?: string;
+  /** Base URL of upload URLs (behind a proxy). Default: scheme and Host of the upload request. */
+  publicURL?: string;
+  /** Sender's recall window in seconds. Default LIMITS.recallWindowSeconds (120). */
+  recallWindowSeconds?: number;
+  /** translateText POSTs to this URL; unset: translateText answers 2118. */
+  translateURL?: string;
+  /** Default 10000. */
+  translateTimeoutMs?: number;
+  /** A write to an extension key another user changed this recently is a conflict. Default 1000. */
+  extensionConflictWindowMs?: number;
+  /** Server clock in seconds (tests). Default: the system clock. */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -69,18 +93,56 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const storage = new SqliteStorage({ file: dbFile });
   const bus = new MemoryBus();
   const presence = new MemoryPresence();
-  const deps: ServiceDeps = { storage, bus, metrics, log, now: nowSeconds };
+  const now = options.now ?? nowSeconds;
+  const deps: ServiceDeps = {
+    storage,
+    bus,
+    metrics,
+    log,
+    now,
+    nowMs: options.now ? () => options.now!() * 1000 : Date.now,
+    config: {
+      recallWindowSeconds: options.recallWindowSeconds ?? DEFAULT_CONFIG.recallWindowSeconds,
+      translateURL: options.translateURL ?? DEFAULT_CONFIG.translateURL,
+      translateTimeoutMs: options.translateTimeoutMs ?? DEFAULT_CONFIG.translateTimeoutMs,
+      extensionConflictWindowMs:
+        options.extensionConflictWindowMs ?? DEFAULT_CONFIG.extensionConflictWindowMs,
+    },
+  };
+  const conversations = new ConversationService(deps);
+  const messages = new MessageService(deps);
+  const pins = new PinService(deps);
   const services = {
     auth: new AuthService(deps, options.maxInstances),
-    messages: new MessageService(deps),
-    conversations: new ConversationService(deps),
+    messages,
+    lifecycle: new LifecycleService(deps, conversations, pins, messages.onlineOnly),
+    receipts: new ReceiptService(deps),
+    extensions: new ExtensionService(deps),
+    reactions: new ReactionService(deps),
+    pins,
+    remind: new RemindService(deps, conversations),
+    translate: new TranslateService(deps),
+    conversations,
     groups: new GroupService(deps),
     profiles: new ProfileService(deps),
   };
 
   let transport: Transport | undefined;
   let http: Server | undefined;
+  let mediaStore: MediaStore | undefined;
   try {
+    if (options.mediaDir) mediaStore = await LocalDiskMediaStore.open(resolve(options.mediaDir));
+    else if (dbFile === ':memory:') mediaStore = await LocalDiskMediaStore.temporary();
+    else
+      mediaStore = await LocalDiskMediaStore.open(
+        options.dataDir ? join(resolve(options.dataDir), 'media') : join(dirname(dbFile), 'media'),
+      );
+    const media = createMediaHttp({
+      uploads: new UploadService(deps, mediaStore),
+      log,
+      publicURL: options.publicURL ?? '',
+    });
+
     const { app, created } = await services.auth.ensureDefaultApp();
     const sign = (userID: string, expire?: number) =>
       genUserSig({ SDKAppID: app.SDKAppID, secretKey: app.secretKey, userID, expire });
@@ -120,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         log,
         SDKAppID: app.SDKAppID,
         genUserSig: (userID) => sign(userID, DEFAULT_DEV_USERSIG_EXPIRE),
+        media,
       }),
     );
     http = server;
@@ -161,6 +224,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           await bus.close();
           await presence.close();
           await storage.close();
+          await mediaStore?.close();
           log.info('server closed');
         })()),
     };
@@ -168,6 +232,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await transport?.close();
     http?.close();
     await storage.close();
+    await mediaStore?.close();
     throw err;
   }
 }

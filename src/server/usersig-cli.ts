@@ -8,7 +8,7 @@ import { MemoryBus } from './bus/memory.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { AuthService } from './services/auth.js';
-import { nowSeconds } from './services/deps.js';
+import { DEFAULT_CONFIG, nowSeconds } from './services/deps.js';
 import { SqliteStorage } from './storage/sqlite.js';
 import { DEFAULT_USERSIG_EXPIRE, genUserSig } from './usersig.js';
 
@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       metrics: new Metrics(),
       log: createLogger(false),
       now: nowSeconds,
+      nowMs: Date.now,
+      config: DEFAULT_CONFIG,
     });
     const { app } = await auth.ensureDefaultApp();
     const userSig = genUserSig({

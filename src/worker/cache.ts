@@ -224,6 +224,27 @@ export class Cache {
     );
   }
 
+  /**
+   * Change the cached recent messages of a conversation in one transaction; `fn` returns the new
+   * list (or the same one for no change). Resolves with what `fn` returned.
+   */
+  async updateMessages(
+    conversationID: string,
+    fn: (list: Message[]) => Message[],
+  ): Promise<Message[]> {
+    let result: Message[] = [];
+    await this.update(`msgs:${conversationID}`, isArrayOf(isMessage), (old) => {
+      result = fn(old ?? []);
+      return result;
+    });
+    return result;
+  }
+
+  /** Forget the cached messages of a conversation (its history was cleared). */
+  clearMessages(conversationID: string): Promise<void> {
+    return this.delete(`msgs:${conversationID}`);
+  }
+
   /** Close the connection and delete the database (logout). Never throws; gives up after 3 s. */
   async clear(): Promise<void> {
     this.closeDB();

@@ -1,16 +1,31 @@
 /**
  * The engine's in-memory conversation list: pure bookkeeping, no I/O.
  *
- * Rules (Tencent's): a new message moves its conversation to the top and sets `lastMessage`;
- * `unreadCount` grows by one unless the message is the user's own, the conversation is a Meeting
- * (ChatRoom) or AVChatRoom group, or the message is at or below the read sequence. A message whose
- * sequence is not newer than the conversation's last one changes nothing (the server's list already
- * reflects it), which makes applying the same message twice harmless.
+ * Rules (Tencent's): a new message moves its conversation to the top and sets `lastMessage`
+ * (unless sent with `excludedFromLastMessage`); `unreadCount` grows by one unless the message is the
+ * user's own, the conversation is a Meeting (ChatRoom) or AVChatRoom group, the message is at or
+ * below the read sequence, excluded from the unread count, or targeted (`receiverList`). A group
+ * message that @-mentions this user or everyone adds a `groupAtInfoList` entry until read. A message
+ * whose sequence is not newer than the conversation's last one changes nothing (the server's list
+ * already reflects it), which makes applying the same message twice harmless.
+ *
+ * The total unread count leaves out conversations whose `messageRemindType` is AcceptNotNotify or
+ * Discard (Tencent: muted conversations count no total unread).
  */
-import type { Conversation, Group, LastMessage, Message, Profile } from '../protocol/types.js';
+import { TYPES } from '../protocol/constants.js';
+import type {
+  Conversation,
+  Group,
+  GroupAtInfo,
+  LastMessage,
+  Message,
+  Profile,
+} from '../protocol/types.js';
 import { messageForShow, parseConversationID } from '../protocol/types.js';
 
 const NO_UNREAD_GROUP_TYPES = new Set(['ChatRoom', 'AVChatRoom']);
+/** Remind types whose conversations count no total unread. */
+const MUTED = new Set<string>([TYPES.MSG_REMIND_ACPT_NOT_NOTE, TYPES.MSG_REMIND_DISCARD]);
 
 export function lastMessageOf(m: Message): LastMessage {
   return {
@@ -86,7 +101,10 @@ export class ConversationBook {
 
   totalUnread(): number {
     let total = 0;
-    for (const c of this.list) if (countsUnread(c)) total += Math.max(0, c.unreadCount || 0);
+    for (const c of this.list) {
+      if (countsUnread(c) && !MUTED.has(c.messageRemindType))
+        total += Math.max(0, c.unreadCount || 0);
+    }
     return total;
   }
 
@@ -118,17 +136,54 @@ export class ConversationBook {
       return { changed: false, created };
     }
     if (last && last.ID === m.ID) return { changed: false, created };
-    const next: Conversation = {
-      ...conv,
-      lastMessage: lastMessageOf(m),
-      orderKey: this.topOrderKey() + 1,
-    };
+    const next: Conversation = { ...conv };
+    if (!m.isExcludedFromLastMessage) {
+      next.lastMessage = lastMessageOf(m);
+      next.orderKey = this.topOrderKey() + 1;
+    }
     const own = m.from === this.me();
-    if (!own && countsUnread(next) && m.sequence > conv.readSequence) {
+    const unread = !own && countsUnread(next) && m.sequence > conv.readSequence;
+    if (unread && !m.isExcludedFromUnreadCount && !(m.receiverList?.length > 0)) {
       next.unreadCount = (conv.unreadCount || 0) + 1;
     }
+    const at = unread ? this.atInfo(m) : null;
+    if (at) next.groupAtInfoList = [...(conv.groupAtInfoList ?? []), at];
     this.upsert(next);
     return { changed: true, created };
+  }
+
+  /** The @ entry a group message makes for this user, or null. */
+  private atInfo(m: Message): GroupAtInfo | null {
+    if (m.conversationType !== 'GROUP' || !m.atUserList?.length) return null;
+    const me = m.atUserList.includes(this.me());
+    const all = m.atUserList.includes(TYPES.MSG_AT_ALL);
+    if (!me && !all) return null;
+    const type = me && all ? TYPES.CONV_AT_ALL_AT_ME : me ? TYPES.CONV_AT_ME : TYPES.CONV_AT_ALL;
+    return { groupID: m.to, messageID: m.ID, messageSequence: m.sequence, atTypeArray: [type] };
+  }
+
+  /** A message changed (recalled, modified): refresh `lastMessage` when it is that message. */
+  updateLastMessage(m: Message): boolean {
+    const conv = this.get(m.conversationID);
+    if (!conv?.lastMessage || conv.lastMessage.ID !== m.ID) return false;
+    this.upsert({ ...conv, lastMessage: lastMessageOf(m) });
+    return true;
+  }
+
+  /** The history was cleared: the conversation stays, without last message, unread or @s. */
+  clearHistory(conversationID: string): boolean {
+    const conv = this.get(conversationID);
+    if (!conv) return false;
+    const readSequence = Math.max(conv.readSequence, conv.lastMessage?.lastSequence ?? 0);
+    this.upsert({ ...conv, lastMessage: null, unreadCount: 0, groupAtInfoList: [], readSequence });
+    return true;
+  }
+
+  setRemindType(conversationID: string, messageRemindType: string): boolean {
+    const conv = this.get(conversationID);
+    if (!conv || conv.messageRemindType === messageRemindType) return false;
+    this.upsert({ ...conv, messageRemindType });
+    return true;
   }
 
   /** Local effect of a read report: everything up to `readSequence` is read. */
@@ -141,8 +196,15 @@ export class ConversationBook {
       // Some messages remain unread; only the server knows how many of them are the peer's.
       return { changed: false, exact: false };
     }
-    if (conv.unreadCount === 0 && conv.readSequence >= upTo) return { changed: false, exact: true };
-    this.upsert({ ...conv, unreadCount: 0, readSequence: Math.max(conv.readSequence, upTo) });
+    const noAt = !conv.groupAtInfoList?.length;
+    if (conv.unreadCount === 0 && noAt && conv.readSequence >= upTo)
+      return { changed: false, exact: true };
+    this.upsert({
+      ...conv,
+      unreadCount: 0,
+      groupAtInfoList: [],
+      readSequence: Math.max(conv.readSequence, upTo),
+    });
     return { changed: true, exact: true };
   }
 

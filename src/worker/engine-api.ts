@@ -3,34 +3,25 @@
  * Input is validated once here against the wire schemas (bad input -> 6017, nothing sent).
  * Reads that the engine keeps current (conversation list, group list, own profile) come from
  * memory, so they work from the cache before the socket is up; the rest go to the server.
+ * Message handlers live in engine-messages.ts (send, recall, modify, delete, clear, hopping,
+ * merger, pins, translation) and engine-receipts.ts (receipts, receive options, extensions,
+ * reactions); this table merges them.
  */
 import { ErrorCode } from '../protocol/codes.js';
 import { EVENT, LIMITS } from '../protocol/constants.js';
-import { INTERNAL_EVENT } from '../protocol/rpc.js';
-import type { Conversation, Group, GroupMember, Message, Profile } from '../protocol/types.js';
-import { parseOp, type MessageListResult, type Op, type OpData } from '../protocol/wire.js';
+import type { Conversation, Group, GroupMember, Profile } from '../protocol/types.js';
+import type { MessageListResult } from '../protocol/wire.js';
+import { isNetworkError, validate, type Handler } from './api-util.js';
+import { messageHandlers } from './engine-messages.js';
+import { receiptHandlers } from './engine-receipts.js';
 import { IMError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import type { PortPeer } from './port-peer.js';
 import { refreshGroups } from './sync.js';
 
-export function validate<K extends Op>(op: K, data: unknown): OpData<K> {
-  const r = parseOp(op, data ?? {});
-  if (!r.ok) throw new IMError(ErrorCode.INVALID_PARAMETERS, `${op}: ${r.message}`);
-  return r.value;
-}
-
-function isNetworkError(err: unknown): boolean {
-  return (
-    err instanceof IMError &&
-    (err.code === ErrorCode.NET_DISCONNECTED || err.code === ErrorCode.NET_WAIT_ACK_TIMEOUT)
-  );
-}
-
-type Handler = (engine: Engine, peer: PortPeer, payload: any) => Promise<unknown> | unknown;
-
 const handlers: Record<string, Handler> = {
-  sendMessage,
+  ...messageHandlers,
+  ...receiptHandlers,
   getMessageList,
   getConversationList: (e) => ({ conversationList: e.data.book.all() }),
   async getConversationProfile(e, _peer, p: { conversationID?: unknown }) {
@@ -130,47 +121,6 @@ export function handleApi(
   const handler = handlers[method];
   if (!handler) throw new IMError(ErrorCode.INVALID_COMMAND, `Unknown method ${method}`);
   return handler(engine, peer, payload);
-}
-
-/**
- * Send one message. The sending tab gets the server-stamped message as the result; every other tab
- * of this browser gets `im:messageSent`; nobody here gets MESSAGE_RECEIVED for it.
- */
-async function sendMessage(
-  e: Engine,
-  peer: PortPeer,
-  p: { message?: Partial<Message> },
-): Promise<{ message: Message }> {
-  const m = p?.message;
-  if (!m || typeof m !== 'object')
-    throw new IMError(ErrorCode.INVALID_PARAMETERS, 'sendMessage: message is required');
-  const data = validate('sendMessage', {
-    message: {
-      ID: m.ID,
-      type: m.type,
-      payload: m.payload,
-      conversationType: m.conversationType,
-      to: m.to,
-      priority: m.priority,
-      cloudCustomData: m.cloudCustomData,
-      clientTime: m.clientTime,
-      random: m.random,
-    },
-  });
-  const ID = data.message.ID;
-  e.data.ownSent.add(ID);
-  let stamped: Message;
-  try {
-    const res = await e.conn.request<{ message: Message }>('sendMessage', data);
-    stamped = e.data.normalize({ ...(m as Message), ...res.message, status: 'success' });
-  } catch (err) {
-    // A later delivery of this ID (if the server did commit it) shows up as MESSAGE_RECEIVED.
-    e.data.ownSent.delete(ID);
-    throw err;
-  }
-  await e.data.applyMessages([stamped]);
-  e.broadcast(INTERNAL_EVENT.MESSAGE_SENT, { message: stamped }, peer);
-  return { message: stamped };
 }
 
 async function getMessageList(e: Engine, _peer: PortPeer, p: unknown): Promise<MessageListResult> {

@@ -16,7 +16,9 @@
  * without a cache it rejects with 9508. A message sent through this engine never produces
  * MESSAGE_RECEIVED in this browser: the sending tab gets it as the sendMessage result, every
  * other tab gets `im:messageSent` `{message}`. Messages of this user sent from elsewhere (another
- * browser) arrive as MESSAGE_RECEIVED with flow 'out'.
+ * browser) arrive as MESSAGE_RECEIVED with flow 'out'. Likewise for the other actions on messages
+ * (recall, modify, delete, clear, reactions, extensions, pins, receive options): the acting tab gets
+ * the result, the other tabs the event the server pushes to other browsers (message-updates.ts).
  */
 import { ErrorCode } from '../protocol/codes.js';
 import { EVENT } from '../protocol/constants.js';

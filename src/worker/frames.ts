@@ -24,6 +24,14 @@ const messageSchema = v.looseObject({
   sequence: v.number(),
 });
 
+/** A recalled or modified message: the full message, or at least which one it is. */
+const changedMessage = v.looseObject({ ID: v.string(), conversationID: v.string() });
+
+/** A push without cursor (everything but `message`). */
+function push<K extends string, S extends v.GenericSchema>(name: K, data: S) {
+  return v.object({ push: v.literal(name), cursor: v.optional(v.number()), data });
+}
+
 const pushSchema = v.variant('push', [
   v.object({ push: v.literal('message'), cursor: v.number(), data: messageSchema }),
   v.object({
@@ -51,6 +59,64 @@ const pushSchema = v.variant('push', [
     cursor: v.optional(v.number()),
     data: v.object({ type: v.string() }),
   }),
+  push('messageRevoked', v.object({ message: changedMessage })),
+  push('messageModified', v.object({ message: changedMessage })),
+  push(
+    'messageReadByPeer',
+    v.object({
+      conversationID: v.string(),
+      readSequence: v.number(),
+      time: v.optional(v.number()),
+    }),
+  ),
+  push(
+    'messageReadReceipt',
+    v.array(
+      v.looseObject({
+        conversationID: v.string(),
+        messageID: v.string(),
+        readCount: v.optional(v.number(), 0),
+        unreadCount: v.optional(v.number(), 0),
+        isPeerRead: v.optional(v.boolean(), false),
+        groupID: v.optional(v.string(), ''),
+        userID: v.optional(v.string(), ''),
+      }),
+    ),
+  ),
+  push(
+    'messageExtensionsUpdated',
+    v.object({
+      conversationID: v.string(),
+      messageID: v.string(),
+      extensionList: v.array(v.object({ key: v.string(), value: v.string() })),
+    }),
+  ),
+  push(
+    'messageExtensionsDeleted',
+    v.object({ conversationID: v.string(), messageID: v.string(), keyList: v.array(v.string()) }),
+  ),
+  push(
+    'messageReactionsUpdated',
+    v.object({
+      conversationID: v.string(),
+      messageID: v.string(),
+      reactionList: v.array(v.looseObject({ reactionID: v.string() })),
+    }),
+  ),
+  push(
+    'pinnedGroupMessageUpdated',
+    v.object({ groupID: v.string(), pinnedMessageList: v.array(messageSchema) }),
+  ),
+  push(
+    'conversationUpdated',
+    v.looseObject({
+      conversationID: v.string(),
+      type: v.string(),
+      lastMessage: v.optional(v.nullable(v.looseObject({ ID: v.string() }))),
+    }),
+  ),
+  push('allReceiveMessageOptUpdated', v.record(v.string(), v.unknown())),
+  push('onlineMessage', messageSchema),
 ]);
 
 export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };

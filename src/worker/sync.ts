@@ -10,11 +10,14 @@
  *   3. mark the session synced, emit the lists, and SDK_READY the first time.
  * Message pushes of a session are applied only once that session is synced (they wait in the same
  * queue); if the catch-up fails the socket is dropped, so the next session's sync delivers them.
+ * Pushes about messages already delivered (recalls, modifications, receipts, extensions, reactions,
+ * pins), conversation settings and online-only messages are applied by pushes.ts.
  */
 import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
+import { applyMessagePush } from './pushes.js';
 import { errorText } from './util.js';
 
 export async function catchUp(e: Engine, session: number, login: LoginResult): Promise<void> {
@@ -91,6 +94,8 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       return;
     }
     default:
+      // Recalls, modifications, receipts, extensions, reactions, pins, settings, online messages.
+      await applyMessagePush(e, frame);
       return;
   }
 }

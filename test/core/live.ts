@@ -6,6 +6,8 @@ import { ChatClientImpl } from '../../src/core/client.js';
 import type { SpawnMode } from '../../src/core/spawn.js';
 import type { IMEvent } from '../../src/core/client-types.js';
 import { EVENT } from '../../src/protocol/constants.js';
+import type { Message } from '../../src/protocol/types.js';
+import { LIFECYCLE_EVENT } from '../../src/core/internal-events.js';
 import { devUserSig, testEnv, uniqueUser } from '../helpers/browser-env.js';
 
 export const WORKER_URL = new URL('../../src/worker/shared-worker.ts', import.meta.url);
@@ -24,12 +26,16 @@ export async function destroyAll(): Promise<void> {
   await Promise.all(list.map((c) => c.destroy()));
 }
 
+/** Every public event and the internal ones the client passes on. */
+export const ALL_EVENTS: string[] = [
+  ...Object.values(EVENT),
+  'im:messageSent',
+  ...Object.values(LIFECYCLE_EVENT),
+];
+
 export class Recorder {
   readonly events: IMEvent[] = [];
-  constructor(
-    client: ChatClientImpl,
-    names: string[] = [...Object.values(EVENT), 'im:messageSent'],
-  ) {
+  constructor(client: ChatClientImpl, names: string[] = ALL_EVENTS) {
     for (const name of names) client.on(name, (e) => this.events.push(e));
   }
   of<T = unknown>(name: string): T[] {
@@ -37,6 +43,15 @@ export class Recorder {
   }
   count(name: string): number {
     return this.of(name).length;
+  }
+  /** Messages of a message-list event (MESSAGE_RECEIVED, MESSAGE_REVOKED, ...), flattened. */
+  messages(name: string = EVENT.MESSAGE_RECEIVED): Message[] {
+    return this.of<Message[]>(name).flat();
+  }
+  /** Wait until a message with this ID came with that event; resolves with it. */
+  async message(ID: string, name: string = EVENT.MESSAGE_RECEIVED): Promise<Message> {
+    await waitFor(() => this.messages(name).some((m) => m.ID === ID), `${name} ${ID}`);
+    return this.messages(name).find((m) => m.ID === ID)!;
   }
 }
 
@@ -71,6 +86,16 @@ export async function readyUser(
   await client.login({ userID, userSig });
   await waitFor(() => client.isReady(), `${userID} ready`);
   return { client, userID, userSig, rec };
+}
+
+/** Another tab of the same user: a second client on the same engine. */
+export async function secondTab(user: LiveUser, mode: SpawnMode = 'auto'): Promise<LiveUser> {
+  const client = newClient(mode);
+  const rec = new Recorder(client);
+  const res = await client.login({ userID: user.userID, userSig: user.userSig });
+  if (!res.data.repeatLogin) throw new Error('expected the second tab to share the engine');
+  await waitFor(() => client.isReady(), `${user.userID} second tab ready`);
+  return { client, userID: user.userID, userSig: user.userSig, rec };
 }
 
 export async function rejection(

@@ -277,3 +277,58 @@ export function textMessage(to: string, text: string, extra: Record<string, unkn
 export function groupText(groupID: string, text: string, extra: Record<string, unknown> = {}) {
   return textMessage(groupID, text, { conversationType: 'GROUP', ...extra });
 }
+
+/** What POST /upload answered. */
+export interface UploadResponse {
+  status: number;
+  headers: Headers;
+  body: {
+    code: number;
+    message?: string;
+    data?: import('../../src/protocol/types.js').UploadResult;
+  };
+}
+
+/** POST /upload as `userID` (a fresh UserSig unless given; `headers` override any header). */
+export async function uploadFile(
+  server: RunningServer,
+  userID: string,
+  options: {
+    kind: string;
+    name?: string;
+    body: Uint8Array | string;
+    contentType?: string;
+    userSig?: string;
+    headers?: Record<string, string>;
+  },
+): Promise<UploadResponse> {
+  const query = new URLSearchParams({ kind: options.kind });
+  if (options.name !== undefined) query.set('name', options.name);
+  const res = await fetch(`${server.url}/upload?${query}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': options.contentType ?? 'application/octet-stream',
+      'X-IM-SDKAppID': String(server.app.SDKAppID),
+      'X-IM-UserID': userID,
+      'X-IM-UserSig': options.userSig ?? server.genUserSig(userID),
+      ...options.headers,
+    },
+    body: options.body as BodyInit,
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as never };
+}
+
+/** Creates a Work group (unless `type` says otherwise) owned by `owner` with `members`. */
+export async function createGroupWith(
+  owner: TestClient,
+  members: string[],
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const { group } = await owner.request('createGroup', {
+    name: 'g',
+    type: 'Private',
+    memberList: members.map((userID) => ({ userID })),
+    ...extra,
+  });
+  return group.groupID as string;
+}

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { verifyUserSig } from '../../src/server/usersig.js';
+import { ErrorCode } from '../../src/protocol/codes.js';
+import type { RunningServer } from '../../src/server/index.js';
+import { genUserSig, verifyUserSig } from '../../src/server/usersig.js';
+import { connectClient, sleep, textMessage } from '../helpers/server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node = (script: string, args: string[]) =>
@@ -14,7 +17,17 @@ const node = (script: string, args: string[]) =>
 test('cli: starts, prints URL and SDKAppID (and the demo in dev mode), stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'imkit-cli-'));
   try {
-    const [cmd, args] = node('cli.ts', ['--port', '0', '--data', dataDir, '--dev']);
+    const [cmd, args] = node('cli.ts', [
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--dev',
+      '--recall-window',
+      '0',
+      '--translate-url',
+      'http://127.0.0.1:9/translate',
+    ]);
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, IMKIT_LOG: '0' } });
     let out = '';
     child.stdout.setEncoding('utf8');
@@ -38,6 +51,26 @@ test('cli: starts, prints URL and SDKAppID (and the demo in dev mode), stops on 
     assert.match(out, new RegExp(`demo:\\s+${url}/demo/`));
     const res = await fetch(`${url}/dev/usersig?userID=alice`);
     assert.equal(res.status, 200);
+
+    // the lifecycle flags reach the services
+    const secret = /secretKey:\s+([0-9a-f]{64})/.exec(out)![1];
+    const handle = {
+      url,
+      app: { SDKAppID },
+      genUserSig: (userID: string) => genUserSig({ SDKAppID, secretKey: secret, userID }),
+    } as unknown as RunningServer;
+    const alice = await connectClient(handle, 'alice');
+    await assert.rejects(
+      alice.request('translateText', { sourceTextList: ['hi'], targetLanguage: 'de' }),
+      { code: ErrorCode.TRANSLATE_FAILED },
+    );
+    const { message } = await alice.request('sendMessage', textMessage('alice', 'x'));
+    await sleep(1100);
+    await assert.rejects(
+      alice.request('revokeMessage', { conversationID: 'C2Calice', messageID: message.ID }),
+      { code: ErrorCode.RECALL_TIME_LIMIT },
+    );
+    await alice.close();
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
 
@@ -60,6 +93,18 @@ test('cli: --help, bad flags, and dev mode refusing a non-loopback host', () => 
   const help = spawnSync(cmd, helpArgs, { cwd: root, encoding: 'utf8' });
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--allow-remote-dev/);
+  for (const flag of ['--recall-window', '--translate-url', '--public-url', '--media']) {
+    assert.ok(help.stdout.includes(flag), flag);
+  }
+  for (const bad of [
+    ['--recall-window', 'soon'],
+    ['--recall-window', '-1'],
+    ['--translate-url', 'ftp://x'],
+  ]) {
+    const [, args] = node('cli.ts', ['--port', '0', ...bad]);
+    const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 2, bad.join(' '));
+  }
   const [, badArgs] = node('cli.ts', ['--bogus']);
   assert.equal(spawnSync(cmd, badArgs, { cwd: root, encoding: 'utf8' }).status, 2);
   const [, remoteArgs] = node('cli.ts', ['--dev', '--host', '0.0.0.0', '--port', '0']);

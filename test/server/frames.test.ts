@@ -90,7 +90,7 @@ describe('bad frames', () => {
       JSON.stringify({
         id: 80,
         op: 'sendMessage',
-        data: { message: { ...textMessage(peer, 'x').message, type: 'TIMVideoFileElem' } },
+        data: { message: { ...textMessage(peer, 'x').message, type: 'TIMGroupTipElem' } },
       }),
       80,
       ErrorCode.INVALID_PARAMETER,

@@ -6,7 +6,7 @@ import { parseOp, type MessageListResult } from '../../src/protocol/wire.js';
 import { MemoryBus } from '../../src/server/bus/memory.js';
 import { createLogger } from '../../src/server/log.js';
 import { Metrics } from '../../src/server/metrics.js';
-import { nowSeconds } from '../../src/server/services/deps.js';
+import { DEFAULT_CONFIG, nowSeconds } from '../../src/server/services/deps.js';
 import { GroupService } from '../../src/server/services/groups.js';
 import { MessageService } from '../../src/server/services/messages.js';
 import { SqliteStorage } from '../../src/server/storage/sqlite.js';
@@ -365,6 +365,8 @@ describe('join visibility', () => {
       metrics: new Metrics(),
       log: createLogger(false),
       now: nowSeconds,
+      nowMs: Date.now,
+      config: DEFAULT_CONFIG,
     };
     const groups = new GroupService(deps);
     const messages = new MessageService(deps);

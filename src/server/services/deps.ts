@@ -1,9 +1,31 @@
-/** What every service gets: storage, bus, counters, logger and a clock. */
+/** What every service gets: storage, bus, counters, logger, clocks and the server's settings. */
+import { LIMITS } from '../../protocol/constants.js';
 import type { PushFrame } from '../../protocol/wire.js';
 import type { Bus } from '../bus/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Storage } from '../storage/types.js';
+
+/** Server settings the services read (ServerOptions in index.ts sets them). */
+export interface ServiceConfig {
+  /** Sender's recall window (`--recall-window`). */
+  recallWindowSeconds: number;
+  /** POST target of translateText (`--translate-url`); '' when not configured. */
+  translateURL: string;
+  translateTimeoutMs: number;
+  /**
+   * Message extensions: a write to a key that another user changed less than this long ago is a
+   * conflict (23001). 0 turns cross-request conflicts off.
+   */
+  extensionConflictWindowMs: number;
+}
+
+export const DEFAULT_CONFIG: ServiceConfig = {
+  recallWindowSeconds: LIMITS.recallWindowSeconds,
+  translateURL: '',
+  translateTimeoutMs: 10_000,
+  extensionConflictWindowMs: 1000,
+};
 
 export interface ServiceDeps {
   storage: Storage;
@@ -12,6 +34,9 @@ export interface ServiceDeps {
   log: Logger;
   /** Server time in seconds. */
   now(): number;
+  /** Server time in milliseconds. */
+  nowMs(): number;
+  config: ServiceConfig;
 }
 
 /** Who is calling: an authenticated socket. */

@@ -67,11 +67,12 @@ export class GroupService {
 
   /** The group as `member` sees it (null: a non-member). */
   private async view(app: number, group: GroupRecord, member: MemberRecord | null): Promise<Group> {
-    const last =
-      member && group.lastSeq > member.visibleSeq
-        ? await this.deps.storage.getMessageBySeq(app, groupKey(group.groupID), group.lastSeq)
-        : null;
-    return groupView(group, member, last);
+    if (!member) return groupView(group, null, null);
+    const { storage } = this.deps;
+    const convKey = groupKey(group.groupID);
+    const last = await storage.lastMessageFor(app, member.userID, convKey);
+    const settings = await storage.getConversationSettings(app, member.userID, convKey);
+    return groupView(group, member, last, settings?.remindType);
   }
 
   private async viewFor(app: number, groupID: string, userID: string): Promise<Group> {
@@ -84,15 +85,11 @@ export class GroupService {
     const { storage } = this.deps;
     const group = await storage.getGroup(app, groupID);
     if (!group) return;
-    const last =
-      group.lastSeq > 0
-        ? await storage.getMessageBySeq(app, groupKey(groupID), group.lastSeq)
-        : null;
     for (const member of await storage.allMembers(app, groupID)) {
       if (member.userID === except) continue;
       await pushTo(this.deps, app, [member.userID], {
         push: 'groupUpdated',
-        data: groupView(group, member, last),
+        data: await this.view(app, group, member),
       });
     }
   }

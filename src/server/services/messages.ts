@@ -2,80 +2,117 @@
  * Messages: send (validate, commit, then push), history pages and catch-up sync.
  *
  * Order of a send (DESIGN invariant 2): checks -> one transaction (idempotency check, seq, row,
- * conversation rows) -> response and pushes. A retry with the same (sender, ID) returns the stored
- * message and pushes nothing.
+ * conversation rows, merged list stored apart) -> response and pushes. A retry with the same
+ * (sender, ID) returns the stored message and pushes nothing.
+ *
+ * Send rules beyond the payload (payloads.ts):
+ * - `atUserList` (message level, or payload.atUserList of a text message): groups only (10004 in
+ *   C2C), userIDs or TYPES.MSG_AT_ALL; not together with `receiverList` (10004).
+ * - `receiverList`: groups only, current members only (10004); the message is delivered and
+ *   visible to the receivers and the sender only, and never counted unread.
+ * - `options.onlineUserOnly`: nothing stored, no sequence, no cursor; pushed as `onlineMessage`
+ *   to the recipients' open sockets (and the sender's other sockets); not combinable with
+ *   messageControlInfo (10004).
+ * - recipients who set Discard for the conversation get no push (the message stays in history).
  */
 import { ErrorCode } from '../../protocol/codes.js';
-import { LIMITS } from '../../protocol/constants.js';
-import { parseConversationID, type Message } from '../../protocol/types.js';
+import { LIMITS, TYPES } from '../../protocol/constants.js';
+import type { Message } from '../../protocol/types.js';
 import type { MessageListResult, OpData, SyncResult } from '../../protocol/wire.js';
-import { byteLength, ImError, invalid } from '../errors.js';
+import { ImError, invalid } from '../errors.js';
 import { c2cKey, groupKey, type StoredMessage } from '../storage/types.js';
+import { isParticipant, resolveConversation, viewsFor } from './access.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
+import { PayloadService } from './payloads.js';
 import { messageView } from './views.js';
 
-type SendInput = OpData<'sendMessage'>['message'];
+const USER_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const RECENT_ONLINE_MAX = 10_000;
 
-function checkPayload(message: SendInput): void {
-  const p = message.payload;
-  const isString = (key: string) => p[key] === undefined || typeof p[key] === 'string';
-  const isNumber = (key: string) => typeof p[key] === 'number' && Number.isFinite(p[key]);
-  switch (message.type) {
-    case 'TIMTextElem':
-      if (typeof p.text !== 'string') throw invalid('payload.text must be a string');
-      if (p.atUserList !== undefined && !Array.isArray(p.atUserList)) {
-        throw invalid('payload.atUserList must be an array');
-      }
-      return;
-    case 'TIMCustomElem':
-      if (!isString('data') || !isString('description') || !isString('extension')) {
-        throw invalid('payload.data, description and extension must be strings');
-      }
-      return;
-    case 'TIMFaceElem':
-      if (!isNumber('index') || !isString('data'))
-        throw invalid('payload needs a numeric index and a string data');
-      return;
-    case 'TIMLocationElem':
-      if (!isString('description') || !isNumber('longitude') || !isNumber('latitude')) {
-        throw invalid('payload needs description, numeric longitude and latitude');
-      }
-      return;
+/**
+ * Online-only messages are never stored; this remembers the last ones sent through this node so
+ * that recalling one answers 10032 (not supported) rather than 10030 (not found).
+ */
+export class RecentOnlineMessages {
+  private readonly keys = new Set<string>();
+
+  add(app: number, convKey: string, ID: string): void {
+    const key = `${app}|${convKey}|${ID}`;
+    this.keys.delete(key);
+    this.keys.add(key);
+    if (this.keys.size > RECENT_ONLINE_MAX) {
+      this.keys.delete(this.keys.values().next().value as string);
+    }
+  }
+
+  has(app: number, convKey: string, ID: string): boolean {
+    return this.keys.has(`${app}|${convKey}|${ID}`);
   }
 }
 
+function unique(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
 export class MessageService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly payloads: PayloadService;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    readonly onlineOnly = new RecentOnlineMessages(),
+  ) {
+    this.payloads = new PayloadService(deps.storage);
+  }
 
   async send(caller: Caller, data: OpData<'sendMessage'>): Promise<{ message: Message }> {
     const { storage, metrics } = this.deps;
     const input = data.message;
+    const app = caller.app;
     if (input.conversationType === '@TIM#SYSTEM' || input.to === '@TIM#SYSTEM') {
       throw new ImError(
         ErrorCode.SEND_TO_SYSTEM_CONVERSATION,
         'messages cannot be sent to the system conversation',
       );
     }
-    const bodyBytes = byteLength(JSON.stringify(input.payload)) + byteLength(input.cloudCustomData);
-    if (bodyBytes > LIMITS.messageBodyBytes) {
-      throw new ImError(
-        ErrorCode.MESSAGE_BODY_TOO_LARGE,
-        `message body is ${bodyBytes} bytes, over 12 KB`,
-      );
+    const onlineOnly = data.options.onlineUserOnly === true;
+    const control = data.options.messageControlInfo;
+    const excludedFromUnreadCount = control?.excludedFromUnreadCount === true;
+    const excludedFromLastMessage = control?.excludedFromLastMessage === true;
+    if (onlineOnly && (excludedFromUnreadCount || excludedFromLastMessage)) {
+      throw invalid('onlineUserOnly cannot be combined with messageControlInfo');
     }
-    checkPayload(input);
 
-    const app = caller.app;
+    const prepared = await this.payloads.prepare(
+      app,
+      input.type,
+      input.payload,
+      input.cloudCustomData,
+      (convKey) => isParticipant(this.deps, app, caller.userID, convKey),
+    );
+
+    const payloadAt =
+      input.type === 'TIMTextElem' && Array.isArray(prepared.payload.atUserList)
+        ? (prepared.payload.atUserList as string[])
+        : [];
+    const atUserList = unique([...input.atUserList, ...payloadAt]);
+    for (const u of atUserList) {
+      if (u !== TYPES.MSG_AT_ALL && !USER_ID.test(u)) {
+        throw invalid(`atUserList: ${u} is not a userID`);
+      }
+    }
+    const receiverList = unique(input.receiverList);
+
     let convKey: string;
     let participants: string[] = [];
-    let recipients: string[];
+    let members: string[] = [];
     if (input.conversationType === 'C2C') {
+      if (atUserList.length > 0) throw invalid('atUserList is for group messages only');
+      if (receiverList.length > 0) throw invalid('receiverList is for group messages only');
       if (!(await storage.getUser(app, input.to))) {
         throw new ImError(ErrorCode.ACCOUNT_NOT_FOUND, `user ${input.to} does not exist`);
       }
       convKey = c2cKey(caller.userID, input.to);
-      participants = [...new Set([caller.userID, input.to])];
-      recipients = participants;
+      participants = unique([caller.userID, input.to]);
     } else {
       const group = await storage.getGroup(app, input.to);
       if (!group) throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${input.to} does not exist`);
@@ -83,37 +120,94 @@ export class MessageService {
         throw new ImError(ErrorCode.NO_PERMISSION, 'only members can send to this group');
       }
       convKey = groupKey(input.to);
-      recipients = [];
+      members = (await storage.allMembers(app, input.to)).map((m) => m.userID);
+      if (receiverList.length > 0) {
+        if (atUserList.length > 0) throw invalid('a targeted message cannot @ anyone');
+        const memberSet = new Set(members);
+        const strangers = receiverList.filter((u) => !memberSet.has(u));
+        if (strangers.length > 0) {
+          throw invalid(`receiverList: not members of the group: ${strangers.join(', ')}`);
+        }
+      }
     }
 
     const sender = await storage.getUser(app, caller.userID);
+    const draft = {
+      convKey,
+      conversationType: input.conversationType,
+      to: input.to,
+      from: caller.userID,
+      ID: input.ID,
+      type: input.type,
+      payload: prepared.payload,
+      priority: input.priority,
+      cloudCustomData: input.cloudCustomData,
+      clientTime: input.clientTime,
+      random: input.random,
+      time: this.deps.now(),
+      nick: sender?.nick ?? '',
+      avatar: sender?.avatar ?? '',
+      atUserList,
+      receiverList,
+      needReadReceipt: input.needReadReceipt,
+      isSupportExtension: input.isSupportExtension,
+      excludedFromUnreadCount,
+      excludedFromLastMessage,
+    };
+
+    let recipients: string[];
+    if (input.conversationType === 'C2C') recipients = participants;
+    else if (receiverList.length > 0) recipients = unique([caller.userID, ...receiverList]);
+    else recipients = unique([...members, caller.userID]);
+
+    if (onlineOnly) {
+      const stored: StoredMessage = {
+        ...draft,
+        cursor: 0,
+        seq: 0,
+        isRevoked: false,
+        revoker: '',
+        version: 0,
+        isModified: false,
+      };
+      const view = (userID: string): Message => ({
+        ...messageView(stored, userID),
+        onlineOnlyFlag: true,
+      });
+      const discarding = await storage.discardingUsers(
+        app,
+        convKey,
+        recipients.filter((u) => u !== caller.userID),
+      );
+      this.onlineOnly.add(app, convKey, input.ID);
+      await pushTo(
+        this.deps,
+        app,
+        recipients.filter((u) => !discarding.has(u)),
+        (userID) => ({ push: 'onlineMessage', data: view(userID) }),
+        caller.connID,
+      );
+      return { message: view(caller.userID) };
+    }
+
     const { message, duplicate } = await storage.appendMessage(
       app,
-      {
-        convKey,
-        conversationType: input.conversationType,
-        to: input.to,
-        from: caller.userID,
-        ID: input.ID,
-        type: input.type,
-        payload: input.payload,
-        priority: input.priority,
-        cloudCustomData: input.cloudCustomData,
-        clientTime: input.clientTime,
-        random: input.random,
-        time: this.deps.now(),
-        nick: sender?.nick ?? '',
-        avatar: sender?.avatar ?? '',
-      },
+      { ...draft, merger: prepared.merger },
       participants,
     );
     if (!duplicate) {
       metrics.messages++;
-      if (message.conversationType === 'GROUP') {
-        recipients = (await storage.allMembers(app, message.to)).map((m) => m.userID);
-        if (!recipients.includes(caller.userID)) recipients.push(caller.userID);
-      }
-      await this.push(app, message, recipients, caller.connID);
+      const discarding = await storage.discardingUsers(
+        app,
+        convKey,
+        recipients.filter((u) => u !== caller.userID),
+      );
+      await this.push(
+        app,
+        message,
+        recipients.filter((u) => !discarding.has(u)),
+        caller.connID,
+      );
     }
     return { message: messageView(message, caller.userID) };
   }
@@ -145,35 +239,28 @@ export class MessageService {
   async getMessageList(caller: Caller, data: OpData<'getMessageList'>): Promise<MessageListResult> {
     const { storage } = this.deps;
     const app = caller.app;
-    const parts = parseConversationID(data.conversationID);
-    if (!parts) throw invalid(`invalid conversationID ${data.conversationID}`);
-    const count = data.count ?? LIMITS.messageListPage;
-    if (parts.type === '@TIM#SYSTEM')
+    if (data.conversationID === '@TIM#SYSTEM') {
       return { messageList: [], nextReqMessageID: '', isCompleted: true };
-    let convKey: string;
-    let afterSeq = 0;
-    if (parts.type === 'C2C') {
-      convKey = c2cKey(caller.userID, parts.target);
-    } else {
-      if (!(await storage.getGroup(app, parts.target))) {
-        throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${parts.target} does not exist`);
-      }
-      const member = await storage.getMember(app, parts.target, caller.userID);
-      if (!member) throw new ImError(ErrorCode.NO_PERMISSION, 'only members can read this group');
-      convKey = groupKey(parts.target);
-      afterSeq = member.visibleSeq;
     }
+    const conv = await resolveConversation(this.deps, caller, data.conversationID);
+    const count = data.count ?? LIMITS.messageListPage;
     let beforeSeq: number | undefined;
     if (data.nextReqMessageID) {
-      const from = await storage.findMessage(app, convKey, data.nextReqMessageID);
+      const from = await storage.findMessage(app, conv.convKey, data.nextReqMessageID);
       if (!from)
         throw invalid(`message ${data.nextReqMessageID} not found in ${data.conversationID}`);
       beforeSeq = from.seq;
     }
-    const rows = await storage.getHistory(app, { convKey, afterSeq, beforeSeq, limit: count + 1 });
+    const rows = await storage.getHistory(app, {
+      convKey: conv.convKey,
+      viewer: caller.userID,
+      afterSeq: conv.visibleSeq,
+      beforeSeq,
+      limit: count + 1,
+    });
     const page = rows.slice(0, count).reverse();
     return {
-      messageList: page.map((m) => messageView(m, caller.userID)),
+      messageList: await viewsFor(this.deps, caller, conv, page),
       nextReqMessageID: page[0]?.ID ?? '',
       isCompleted: rows.length <= count,
     };

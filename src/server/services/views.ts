@@ -8,10 +8,12 @@ import {
   messageForShow,
   type Conversation,
   type Group,
+  type GroupAtInfo,
   type GroupMember,
   type LastMessage,
   type Message,
   type Profile,
+  type ReadReceiptInfo,
 } from '../../protocol/types.js';
 import type {
   GroupRecord,
@@ -27,10 +29,18 @@ export function conversationIDFor(message: StoredMessage, viewer: string): strin
   return `C2C${message.from === viewer ? message.to : message.from}`;
 }
 
-export function messageView(message: StoredMessage, viewer: string): Message {
-  const atUserList = Array.isArray(message.payload.atUserList)
-    ? message.payload.atUserList.filter((u): u is string => typeof u === 'string')
-    : [];
+/** What only some views know: the per-viewer read state and the delete result. */
+export interface MessageViewExtra {
+  isPeerRead?: boolean;
+  isDeleted?: boolean;
+  readReceiptInfo?: ReadReceiptInfo;
+}
+
+export function messageView(
+  message: StoredMessage,
+  viewer: string,
+  extra: MessageViewExtra = {},
+): Message {
   return {
     ...MESSAGE_DEFAULTS,
     ID: message.ID,
@@ -43,20 +53,28 @@ export function messageView(message: StoredMessage, viewer: string): Message {
     flow: message.from === viewer ? 'out' : 'in',
     time: message.time,
     status: 'success',
-    isRevoked: false,
+    isRevoked: message.isRevoked,
     priority: message.priority as MessagePriority,
     nick: message.nick,
     avatar: message.avatar,
-    isPeerRead: false,
+    isPeerRead: extra.isPeerRead ?? false,
     nameCard: '',
-    atUserList,
+    atUserList: message.atUserList,
     cloudCustomData: message.cloudCustomData,
-    isDeleted: false,
-    isModified: false,
-    needReadReceipt: false,
+    isDeleted: extra.isDeleted ?? false,
+    isModified: message.isModified,
+    needReadReceipt: message.needReadReceipt,
     sequence: message.seq,
     clientTime: message.clientTime,
     random: message.random,
+    readReceiptInfo: extra.readReceiptInfo ?? { ...MESSAGE_DEFAULTS.readReceiptInfo },
+    isSupportExtension: message.isSupportExtension,
+    revoker: message.revoker,
+    version: message.version,
+    receiverList: message.receiverList,
+    onlineOnlyFlag: false,
+    isExcludedFromUnreadCount: message.excludedFromUnreadCount,
+    isExcludedFromLastMessage: message.excludedFromLastMessage,
   };
 }
 
@@ -68,9 +86,9 @@ export function lastMessageView(message: StoredMessage): LastMessage {
     fromAccount: message.from,
     type: message.type,
     payload: message.payload,
-    messageForShow: messageForShow(message.type, message.payload),
+    messageForShow: messageForShow(message.type, message.payload, message.isRevoked),
     cloudCustomData: message.cloudCustomData,
-    isRevoked: false,
+    isRevoked: message.isRevoked,
     nick: message.nick,
     nameCard: '',
   };
@@ -104,6 +122,7 @@ export function groupView(
   group: GroupRecord,
   member: MemberRecord | null,
   last: StoredMessage | null,
+  remindType = 'AcceptAndNotify',
 ): Group {
   const visible = member !== null && last !== null && last.seq > member.visibleSeq;
   return {
@@ -120,7 +139,7 @@ export function groupView(
     selfInfo: member
       ? {
           role: member.role,
-          messageRemindType: 'AcceptAndNotify',
+          messageRemindType: remindType,
           joinTime: member.joinTime,
           nameCard: member.nameCard,
           readedSequence: member.readSeq,
@@ -131,7 +150,7 @@ export function groupView(
           lastTime: last.time,
           lastSequence: last.seq,
           fromAccount: last.from,
-          messageForShow: messageForShow(last.type, last.payload),
+          messageForShow: messageForShow(last.type, last.payload, last.isRevoked),
         }
       : { lastTime: 0, lastSequence: 0, fromAccount: '', messageForShow: '' },
     nextMessageSeq: group.lastSeq + 1,
@@ -157,10 +176,15 @@ export function memberView(member: MemberWithProfile): GroupMember {
   };
 }
 
+/**
+ * `last` is the user's lastMessage (storage.lastMessageFor: already filtered for them); orderKey
+ * follows it, or the activity key when the conversation has no message for them.
+ */
 export function conversationView(
   record: UserConversationRecord,
   last: StoredMessage | null,
   profile: { user?: UserRecord | null; group?: Group | null },
+  groupAtInfoList: GroupAtInfo[] = [],
 ): Conversation {
   const type = record.type;
   const lastVisible = last !== null && last.seq > record.visibleSeq ? last : null;
@@ -171,15 +195,15 @@ export function conversationView(
     lastMessage: lastVisible ? lastMessageView(lastVisible) : null,
     groupProfile: profile.group ?? null,
     userProfile: profile.user ? profileView(profile.user) : null,
-    groupAtInfoList: [],
+    groupAtInfoList,
     remark: '',
     isPinned: false,
-    messageRemindType: 'AcceptAndNotify',
+    messageRemindType: record.remindType,
     markList: [],
     customData: '',
     conversationGroupList: [],
     draftText: '',
     readSequence: record.readSeq,
-    orderKey: Math.max(lastVisible ? record.lastCursor : 0, record.activityKey),
+    orderKey: Math.max(lastVisible ? lastVisible.cursor : 0, record.activityKey),
   };
 }

@@ -53,6 +53,16 @@ export interface MessageRow {
   time: number;
   nick: string;
   avatar: string;
+  at_user_list: string;
+  receivers: string;
+  need_read_receipt: number;
+  support_extension: number;
+  excluded_unread: number;
+  excluded_last: number;
+  revoked: number;
+  revoker: string;
+  version: number;
+  modified: number;
 }
 
 export interface ConversationRow {
@@ -66,6 +76,7 @@ export interface ConversationRow {
   activity_key: number;
   group_type: string | null;
   unread: number;
+  remind_type: string | null;
 }
 
 export interface GroupRow {
@@ -160,6 +171,16 @@ export function toMessage(row: MessageRow): StoredMessage {
     time: row.time,
     nick: row.nick,
     avatar: row.avatar,
+    atUserList: JSON.parse(row.at_user_list) as string[],
+    receiverList: JSON.parse(row.receivers) as string[],
+    needReadReceipt: row.need_read_receipt === 1,
+    isSupportExtension: row.support_extension === 1,
+    excludedFromUnreadCount: row.excluded_unread === 1,
+    excludedFromLastMessage: row.excluded_last === 1,
+    isRevoked: row.revoked === 1,
+    revoker: row.revoker,
+    version: row.version,
+    isModified: row.modified === 1,
   };
 }
 
@@ -183,6 +204,7 @@ export function toConversation(row: ConversationRow, userID: string): UserConver
     lastCursor: row.last_cursor,
     unreadCount: row.unread,
     groupType: (row.group_type as GroupType | null) ?? null,
+    remindType: row.remind_type ?? 'AcceptAndNotify',
   };
 }
 

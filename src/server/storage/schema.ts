@@ -1,5 +1,8 @@
 /**
- * SQLite schema (version 1). One row per message; per-user state lives in user_conversations.
+ * SQLite schema. SCHEMA is version 1 (created with IF NOT EXISTS); MIGRATIONS bring a database from
+ * the version in `meta.schema_version` to SCHEMA_VERSION, each in one transaction. One row per
+ * message, never a per-member copy; per-user state lives in user_conversations and the tables of
+ * migration 2.
  *
  * Indexes and the queries they serve:
  * - messages(conv_id, seq) UNIQUE: history pages, unread counts (range count), last message.
@@ -9,7 +12,7 @@
  * - user_conversations PK (app_id, user_id, conv_id): a user's conversations.
  * - group_members(app_id, group_id, id): member list in join order; (app_id, user_id): my groups.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -129,3 +132,108 @@ CREATE TABLE IF NOT EXISTS group_applications (
   PRIMARY KEY (app_id, group_id, user_id)
 );
 `;
+
+/**
+ * Version 2: the message lifecycle.
+ * - messages: mentions (JSON), targeted receivers (JSON, `targeted` = 1 when non-empty), receipt and
+ *   extension flags, unread/lastMessage exclusions, recall tombstone (revoked, revoker), modify
+ *   version. (conv_id, time) serves C2C hopping by time.
+ * - users.receive_opt: setAllReceiveMessageOpt (JSON).
+ * - message_deletions: "delete for me", one row per (message, user).
+ * - conversation_settings: per-user remind type of a conversation; `remind_cursor` is the global
+ *   cursor when Discard was set (messages after it are neither pushed, synced, counted nor shown
+ *   as lastMessage for that user).
+ * - merger_lists: merged-forward lists larger than LIMITS.mergerInlineBytes, by downloadKey.
+ * - message_reads: read receipts, one row per (message, reader).
+ * - message_extensions: key-value extensions with a per-message sequence; deleted keys stay as
+ *   tombstones (deleted = 1) so that a conflicting write can still be detected.
+ * - message_reactions: one row per (message, reaction, user); `id` orders and pages them.
+ * - pinned_messages: per group.
+ * - media: uploads (POST /upload).
+ */
+const MIGRATION_2 = `
+ALTER TABLE messages ADD COLUMN at_user_list TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE messages ADD COLUMN receivers TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE messages ADD COLUMN targeted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN need_read_receipt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN support_extension INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN excluded_unread INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN excluded_last INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN revoker TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS messages_conv_time ON messages (conv_id, time);
+ALTER TABLE users ADD COLUMN receive_opt TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE IF NOT EXISTS message_deletions (
+  cursor INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (cursor, user_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conversation_settings (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  conv_id INTEGER NOT NULL,
+  remind_type TEXT NOT NULL,
+  remind_cursor INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, conv_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS conversation_settings_conv ON conversation_settings (conv_id, remind_type);
+CREATE TABLE IF NOT EXISTS merger_lists (
+  download_key TEXT PRIMARY KEY,
+  app_id INTEGER NOT NULL,
+  conv_id INTEGER NOT NULL,
+  message_list TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS message_reads (
+  cursor INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (cursor, user_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS message_extensions (
+  cursor INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  updated_by TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (cursor, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS message_reactions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  cursor INTEGER NOT NULL,
+  reaction_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  UNIQUE (cursor, reaction_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS pinned_messages (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  cursor INTEGER NOT NULL,
+  pinned_by TEXT NOT NULL,
+  pinned_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, group_id, cursor)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS media (
+  uuid TEXT PRIMARY KEY,
+  app_id INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  files TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  info TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
+/** version -> SQL that brings version - 1 to version. */
+export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  { version: 2, sql: MIGRATION_2 },
+];

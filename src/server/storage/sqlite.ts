@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { MemberRole } from '../../protocol/constants.js';
-import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { TYPES } from '../../protocol/constants.js';
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import {
   PROFILE_COLUMNS,
   toApp,
@@ -28,13 +29,23 @@ import type {
   AddMemberResult,
   AppRecord,
   AppendResult,
+  ConversationSettings,
+  ExtensionRecord,
+  ExtensionWrite,
+  ExtensionWriteResult,
   GroupRecord,
   HistoryQuery,
+  MarkReadResult,
+  MediaKind,
+  MediaRecord,
   MemberRecord,
   MemberWithProfile,
+  MentionRecord,
   NewGroup,
   NewMessage,
   ProfilePatch,
+  ReactionRow,
+  ReceiveOpt,
   Storage,
   StoredMessage,
   UserConversationRecord,
@@ -42,18 +53,66 @@ import type {
 } from './types.js';
 
 const MESSAGE_COLUMNS = `m.cursor, c.conv_key, m.seq, m.msg_id, m.sender, m.conv_type, m.target, m.type,
-  m.payload, m.priority, m.cloud_custom_data, m.client_time, m.random, m.time, m.nick, m.avatar`;
+  m.payload, m.priority, m.cloud_custom_data, m.client_time, m.random, m.time, m.nick, m.avatar,
+  m.at_user_list, m.receivers, m.need_read_receipt, m.support_extension, m.excluded_unread,
+  m.excluded_last, m.revoked, m.revoker, m.version, m.modified`;
 
+/**
+ * Per-viewer rules, as SQL over `m` (messages) for the user expression `u`:
+ * - a targeted message is seen by its sender and receivers only;
+ * - a message deleted for the user is gone for them;
+ * - with Discard set (cs: the user's conversation_settings row), messages of others committed
+ *   after the setting are neither synced nor counted nor shown as lastMessage (history keeps them).
+ */
+const seenBy = (u: string) => `(m.targeted = 0 OR m.sender = ${u}
+    OR EXISTS (SELECT 1 FROM json_each(m.receivers) WHERE value = ${u}))
+  AND NOT EXISTS (SELECT 1 FROM message_deletions d WHERE d.cursor = m.cursor AND d.user_id = ${u})`;
+const notDiscarded = (u: string) =>
+  `(cs.remind_type IS NULL OR cs.remind_type <> 'Discard' OR m.sender = ${u} OR m.cursor <= cs.remind_cursor)`;
+const SETTINGS_JOIN = `LEFT JOIN conversation_settings cs
+  ON cs.app_id = uc.app_id AND cs.user_id = uc.user_id AND cs.conv_id = uc.conv_id`;
+
+/**
+ * Unread: messages after max(read, join, visible) sent by others, not excluded from the count, not
+ * targeted (Tencent never counts them), not recalled, not deleted for the user, not discarded.
+ */
 const CONVERSATION_SELECT = `SELECT c.conv_key, c.type, c.last_seq, c.last_cursor, uc.read_seq, uc.join_seq,
-    uc.visible_seq, uc.activity_key, g.type AS group_type,
+    uc.visible_seq, uc.activity_key, g.type AS group_type, cs.remind_type,
     CASE WHEN g.type = 'ChatRoom' THEN 0 ELSE (
       SELECT count(*) FROM messages m
-      WHERE m.conv_id = uc.conv_id AND m.seq > max(uc.read_seq, uc.join_seq) AND m.sender <> uc.user_id
+      WHERE m.conv_id = uc.conv_id AND m.seq > max(uc.read_seq, uc.join_seq, uc.visible_seq)
+        AND m.sender <> uc.user_id AND m.excluded_unread = 0 AND m.targeted = 0 AND m.revoked = 0
+        AND NOT EXISTS (SELECT 1 FROM message_deletions d WHERE d.cursor = m.cursor AND d.user_id = uc.user_id)
+        AND ${notDiscarded('uc.user_id')}
     ) END AS unread
   FROM user_conversations uc
   JOIN conversations c ON c.conv_id = uc.conv_id
   LEFT JOIN im_groups g ON c.type = 'GROUP' AND g.app_id = uc.app_id AND g.group_id = substr(c.conv_key, 7)
+  ${SETTINGS_JOIN}
   WHERE uc.app_id = ? AND uc.user_id = ?`;
+
+interface MediaRow {
+  uuid: string;
+  app_id: number;
+  owner: string;
+  kind: string;
+  size: number;
+  name: string;
+  content_type: string;
+  files: string;
+  origin: string;
+  info: string;
+  created_at: number;
+}
+
+const DEFAULT_RECEIVE_OPT: ReceiveOpt = {
+  messageRemindType: 'AcceptAndNotify',
+  startHour: 0,
+  startMinute: 0,
+  startSecond: 0,
+  duration: 0,
+  isRepeated: false,
+};
 
 const GROUP_SELECT = `SELECT g.*, c.last_seq FROM im_groups g JOIN conversations c ON c.conv_id = g.conv_id`;
 
@@ -79,9 +138,40 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.db
-      .prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`)
-      .run(String(SCHEMA_VERSION));
+    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
+    this.migrate();
+  }
+
+  /** Applies every migration newer than the stored schema version, each in its own transaction. */
+  private migrate(): void {
+    const current = Number(
+      (
+        this.db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as {
+          value: string;
+        }
+      ).value,
+    );
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      this.db
+        .transaction(() => {
+          this.db.exec(migration.sql);
+          this.db
+            .prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`)
+            .run(String(migration.version));
+        })
+        .immediate();
+    }
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`database schema ${current} is newer than this server (${SCHEMA_VERSION})`);
+    }
+  }
+
+  /** The stored schema version (tests). */
+  schemaVersion(): number {
+    return Number(
+      this.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`)!.value,
+    );
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -243,8 +333,9 @@ export class SqliteStorage implements Storage {
         const seq = conv.last_seq + 1;
         const info = this.run(
           `INSERT INTO messages (app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
-             priority, cloud_custom_data, client_time, random, time, nick, avatar)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             priority, cloud_custom_data, client_time, random, time, nick, avatar, at_user_list,
+             receivers, targeted, need_read_receipt, support_extension, excluded_unread, excluded_last)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           app,
           conv.conv_id,
           seq,
@@ -261,8 +352,24 @@ export class SqliteStorage implements Storage {
           message.time,
           message.nick,
           message.avatar,
+          JSON.stringify(message.atUserList),
+          JSON.stringify(message.receiverList),
+          message.receiverList.length > 0 ? 1 : 0,
+          message.needReadReceipt ? 1 : 0,
+          message.isSupportExtension ? 1 : 0,
+          message.excludedFromUnreadCount ? 1 : 0,
+          message.excludedFromLastMessage ? 1 : 0,
         );
         const cursor = Number(info.lastInsertRowid);
+        if (message.merger) {
+          this.run(
+            'INSERT INTO merger_lists (download_key, app_id, conv_id, message_list) VALUES (?, ?, ?, ?)',
+            message.merger.downloadKey,
+            app,
+            conv.conv_id,
+            message.merger.messageList,
+          );
+        }
         this.run(
           'UPDATE conversations SET last_seq = ?, last_cursor = ?, last_time = ? WHERE conv_id = ?',
           seq,
@@ -279,7 +386,19 @@ export class SqliteStorage implements Storage {
             message.time,
           );
         }
-        return { message: { ...message, cursor, seq }, duplicate: false };
+        const { merger: _merger, ...stored } = message;
+        return {
+          message: {
+            ...stored,
+            cursor,
+            seq,
+            isRevoked: false,
+            revoker: '',
+            version: 0,
+            isModified: false,
+          },
+          duplicate: false,
+        };
       })
       .immediate();
   }
@@ -289,12 +408,207 @@ export class SqliteStorage implements Storage {
     if (convID === undefined) return [];
     return this.all<MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
-       WHERE m.conv_id = ? AND m.seq > ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
-      convID,
-      query.afterSeq,
-      query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
-      query.limit,
+       WHERE m.conv_id = @conv AND m.seq > @after AND m.seq < @before AND ${seenBy('@viewer')}
+       ORDER BY m.seq DESC LIMIT @limit`,
+      {
+        conv: convID,
+        after: query.afterSeq,
+        before: query.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+        viewer: query.viewer,
+        limit: query.limit,
+      },
     ).map(toMessage);
+  }
+
+  async findMessagesFor(
+    app: number,
+    convKey: string,
+    IDs: string[],
+    viewer: string,
+    afterSeq: number,
+  ): Promise<StoredMessage[]> {
+    const convID = this.convID(app, convKey);
+    if (convID === undefined || IDs.length === 0) return [];
+    return this.all<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
+       WHERE m.conv_id = @conv AND m.msg_id IN (SELECT value FROM json_each(@ids)) AND m.seq > @after
+         AND ${seenBy('@viewer')}
+       ORDER BY m.seq`,
+      { conv: convID, ids: JSON.stringify(IDs), after: afterSeq, viewer },
+    ).map(toMessage);
+  }
+
+  async getHopping(
+    app: number,
+    query: {
+      convKey: string;
+      viewer: string;
+      afterSeq: number;
+      anchor: { seq: number } | { time: number };
+      direction: 0 | 1;
+      limit: number;
+    },
+  ): Promise<StoredMessage[]> {
+    const convID = this.convID(app, query.convKey);
+    if (convID === undefined) return [];
+    const column = 'seq' in query.anchor ? 'm.seq' : 'm.time';
+    const anchor = 'seq' in query.anchor ? query.anchor.seq : query.anchor.time;
+    const [op, order] = query.direction === 0 ? ['<=', 'DESC'] : ['>=', 'ASC'];
+    return this.all<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
+       WHERE m.conv_id = @conv AND m.seq > @after AND ${column} ${op} @anchor AND ${seenBy('@viewer')}
+       ORDER BY m.seq ${order} LIMIT @limit`,
+      { conv: convID, after: query.afterSeq, anchor, viewer: query.viewer, limit: query.limit },
+    ).map(toMessage);
+  }
+
+  async lastMessageFor(
+    app: number,
+    userID: string,
+    convKey: string,
+  ): Promise<StoredMessage | null> {
+    const row = this.get<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM conversations c
+       JOIN messages m ON m.conv_id = c.conv_id
+       LEFT JOIN user_conversations uc ON uc.app_id = c.app_id AND uc.user_id = @u AND uc.conv_id = c.conv_id
+       LEFT JOIN conversation_settings cs ON cs.app_id = c.app_id AND cs.user_id = @u AND cs.conv_id = c.conv_id
+       WHERE c.app_id = @app AND c.conv_key = @key AND m.seq > coalesce(uc.visible_seq, 0)
+         AND m.excluded_last = 0 AND ${seenBy('@u')} AND ${notDiscarded('@u')}
+       ORDER BY m.seq DESC LIMIT 1`,
+      { app, u: userID, key: convKey },
+    );
+    return row ? toMessage(row) : null;
+  }
+
+  async mentionsFor(app: number, userID: string, convKey: string): Promise<MentionRecord[]> {
+    const rows = this.all<{ msg_id: string; seq: number; at_me: number; at_all: number }>(
+      `SELECT m.msg_id, m.seq,
+         EXISTS (SELECT 1 FROM json_each(m.at_user_list) WHERE value = @u) AS at_me,
+         EXISTS (SELECT 1 FROM json_each(m.at_user_list) WHERE value = @all) AS at_all
+       FROM user_conversations uc
+       JOIN conversations c ON c.conv_id = uc.conv_id
+       JOIN messages m ON m.conv_id = uc.conv_id AND m.seq > max(uc.read_seq, uc.join_seq, uc.visible_seq)
+       ${SETTINGS_JOIN}
+       WHERE uc.app_id = @app AND uc.user_id = @u AND c.app_id = @app AND c.conv_key = @key
+         AND m.at_user_list <> '[]' AND m.sender <> @u AND m.revoked = 0
+         AND ${seenBy('@u')} AND ${notDiscarded('@u')}
+       ORDER BY m.seq`,
+      { app, u: userID, key: convKey, all: TYPES.MSG_AT_ALL },
+    );
+    return rows
+      .filter((r) => r.at_me === 1 || r.at_all === 1)
+      .map((r) => ({ ID: r.msg_id, seq: r.seq, atMe: r.at_me === 1, atAll: r.at_all === 1 }));
+  }
+
+  async getMergerList(
+    app: number,
+    downloadKey: string,
+  ): Promise<{ convKey: string; messageList: string } | null> {
+    const row = this.get<{ conv_key: string; message_list: string }>(
+      `SELECT c.conv_key, ml.message_list FROM merger_lists ml JOIN conversations c ON c.conv_id = ml.conv_id
+       WHERE ml.app_id = ? AND ml.download_key = ?`,
+      app,
+      downloadKey,
+    );
+    return row ? { convKey: row.conv_key, messageList: row.message_list } : null;
+  }
+
+  private messageByCursor(app: number, cursor: number): StoredMessage | null {
+    const row = this.get<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
+       WHERE m.cursor = ? AND m.app_id = ?`,
+      cursor,
+      app,
+    );
+    return row ? toMessage(row) : null;
+  }
+
+  async revokeMessage(
+    app: number,
+    cursor: number,
+    revoker: string,
+  ): Promise<{ message: StoredMessage; unpinned: boolean } | null> {
+    return this.db
+      .transaction(() => {
+        const before = this.messageByCursor(app, cursor);
+        if (!before) return null;
+        if (before.isRevoked) return { message: before, unpinned: false };
+        this.run(
+          `UPDATE messages SET revoked = 1, revoker = ?, payload = '{}', cloud_custom_data = ''
+           WHERE cursor = ?`,
+          revoker,
+          cursor,
+        );
+        const downloadKey = before.payload.downloadKey;
+        if (typeof downloadKey === 'string' && downloadKey !== '') {
+          this.run(
+            'DELETE FROM merger_lists WHERE app_id = ? AND download_key = ?',
+            app,
+            downloadKey,
+          );
+        }
+        this.run('DELETE FROM message_extensions WHERE cursor = ?', cursor);
+        this.run('DELETE FROM message_reactions WHERE cursor = ?', cursor);
+        const unpinned =
+          this.run('DELETE FROM pinned_messages WHERE app_id = ? AND cursor = ?', app, cursor)
+            .changes > 0;
+        return { message: this.messageByCursor(app, cursor)!, unpinned };
+      })
+      .immediate();
+  }
+
+  async modifyMessage(
+    app: number,
+    cursor: number,
+    expectedVersion: number,
+    patch: { payload?: Record<string, unknown>; cloudCustomData?: string },
+  ): Promise<{ ok: boolean; message: StoredMessage } | null> {
+    return this.db
+      .transaction(() => {
+        const changed = this.run(
+          `UPDATE messages SET payload = coalesce(@payload, payload),
+             cloud_custom_data = coalesce(@ccd, cloud_custom_data), version = version + 1, modified = 1
+           WHERE cursor = @cursor AND app_id = @app AND version = @version AND revoked = 0`,
+          {
+            payload: patch.payload === undefined ? null : JSON.stringify(patch.payload),
+            ccd: patch.cloudCustomData ?? null,
+            cursor,
+            app,
+            version: expectedVersion,
+          },
+        ).changes;
+        const message = this.messageByCursor(app, cursor);
+        return message ? { ok: changed > 0, message } : null;
+      })
+      .immediate();
+  }
+
+  async deleteMessagesFor(app: number, userID: string, cursors: number[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        for (const cursor of cursors) {
+          this.run(
+            'INSERT OR IGNORE INTO message_deletions (cursor, user_id) VALUES (?, ?)',
+            cursor,
+            userID,
+          );
+        }
+      })
+      .immediate();
+  }
+
+  async clearHistory(app: number, userID: string, convKey: string): Promise<boolean> {
+    const convID = this.convID(app, convKey);
+    if (convID === undefined) return false;
+    return (
+      this.run(
+        `UPDATE user_conversations SET
+           visible_seq = max(visible_seq, (SELECT last_seq FROM conversations WHERE conv_id = @conv)),
+           activity_key = max(activity_key, (SELECT last_cursor FROM conversations WHERE conv_id = @conv))
+         WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
+        { conv: convID, app, u: userID },
+      ).changes > 0
+    );
   }
 
   async findMessage(app: number, convKey: string, ID: string): Promise<StoredMessage | null> {
@@ -322,9 +636,11 @@ export class SqliteStorage implements Storage {
   /** The SQL of syncMessages, exported for the query-plan test. */
   static readonly SYNC_SQL = `SELECT ${MESSAGE_COLUMNS}
     FROM user_conversations uc
-    CROSS JOIN messages m ON m.conv_id = uc.conv_id AND m.cursor > ? AND m.seq > uc.join_seq
+    CROSS JOIN messages m ON m.conv_id = uc.conv_id AND m.cursor > ?
+      AND m.seq > max(uc.join_seq, uc.visible_seq)
     JOIN conversations c ON c.conv_id = uc.conv_id
-    WHERE uc.app_id = ? AND uc.user_id = ?
+    ${SETTINGS_JOIN}
+    WHERE uc.app_id = ? AND uc.user_id = ? AND ${seenBy('uc.user_id')} AND ${notDiscarded('uc.user_id')}
     ORDER BY m.cursor LIMIT ?`;
 
   async syncMessages(
@@ -367,18 +683,470 @@ export class SqliteStorage implements Storage {
     return row ? toConversation(row, userID) : null;
   }
 
-  async markRead(app: number, userID: string, convKey: string): Promise<number | null> {
-    const row = this.get<{ read_seq: number }>(
-      `UPDATE user_conversations
-       SET read_seq = max(read_seq, (SELECT last_seq FROM conversations c WHERE c.conv_id = user_conversations.conv_id))
-       WHERE app_id = ? AND user_id = ? AND conv_id = (SELECT conv_id FROM conversations WHERE app_id = ? AND conv_key = ?)
-       RETURNING read_seq`,
-      app,
+  async markRead(app: number, userID: string, convKey: string): Promise<MarkReadResult | null> {
+    return this.db
+      .transaction((): MarkReadResult | null => {
+        const convID = this.convID(app, convKey);
+        if (convID === undefined) return null;
+        const before = this.get<{ read_seq: number }>(
+          'SELECT read_seq FROM user_conversations WHERE app_id = ? AND user_id = ? AND conv_id = ?',
+          app,
+          userID,
+          convID,
+        );
+        if (!before) return null;
+        const row = this.get<{ read_seq: number }>(
+          `UPDATE user_conversations
+           SET read_seq = max(read_seq, (SELECT last_seq FROM conversations c WHERE c.conv_id = user_conversations.conv_id))
+           WHERE app_id = ? AND user_id = ? AND conv_id = ?
+           RETURNING read_seq`,
+          app,
+          userID,
+          convID,
+        )!;
+        return { readSeq: row.read_seq, previous: before.read_seq };
+      })
+      .immediate();
+  }
+
+  async getConversationSettings(
+    app: number,
+    userID: string,
+    convKey: string,
+  ): Promise<ConversationSettings | null> {
+    const row = this.get<{ remind_type: string; remind_cursor: number }>(
+      `SELECT cs.remind_type, cs.remind_cursor FROM conversations c
+       JOIN conversation_settings cs ON cs.app_id = c.app_id AND cs.user_id = ? AND cs.conv_id = c.conv_id
+       WHERE c.app_id = ? AND c.conv_key = ?`,
       userID,
       app,
       convKey,
     );
-    return row ? row.read_seq : null;
+    return row ? { remindType: row.remind_type, remindCursor: row.remind_cursor } : null;
+  }
+
+  async setRemindType(
+    app: number,
+    userID: string,
+    convKey: string,
+    convType: 'C2C' | 'GROUP',
+    remindType: string,
+    now: number,
+  ): Promise<void> {
+    this.db
+      .transaction(() => {
+        const conv = this.ensureConv(app, convKey, convType);
+        this.run(
+          `INSERT INTO conversation_settings (app_id, user_id, conv_id, remind_type, remind_cursor, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (app_id, user_id, conv_id) DO UPDATE SET remind_type = excluded.remind_type,
+             remind_cursor = excluded.remind_cursor, updated_at = excluded.updated_at`,
+          app,
+          userID,
+          conv.conv_id,
+          remindType,
+          this.maxCursor(),
+          now,
+        );
+      })
+      .immediate();
+  }
+
+  async discardingUsers(app: number, convKey: string, userIDs: string[]): Promise<Set<string>> {
+    const convID = this.convID(app, convKey);
+    if (convID === undefined || userIDs.length === 0) return new Set();
+    const wanted = new Set(userIDs);
+    return new Set(
+      this.all<{ user_id: string }>(
+        `SELECT user_id FROM conversation_settings WHERE conv_id = ? AND remind_type = 'Discard'`,
+        convID,
+      )
+        .map((r) => r.user_id)
+        .filter((u) => wanted.has(u)),
+    );
+  }
+
+  async getReceiveOpt(app: number, userID: string): Promise<ReceiveOpt> {
+    const row = this.get<{ receive_opt: string }>(
+      'SELECT receive_opt FROM users WHERE app_id = ? AND user_id = ?',
+      app,
+      userID,
+    );
+    return {
+      ...DEFAULT_RECEIVE_OPT,
+      ...(row ? (JSON.parse(row.receive_opt) as Partial<ReceiveOpt>) : {}),
+    };
+  }
+
+  async setReceiveOpt(app: number, userID: string, opt: ReceiveOpt): Promise<void> {
+    this.run(
+      'UPDATE users SET receive_opt = ? WHERE app_id = ? AND user_id = ?',
+      JSON.stringify(opt),
+      app,
+      userID,
+    );
+  }
+
+  // read receipts
+
+  async addReads(app: number, reader: string, cursors: number[], now: number): Promise<number[]> {
+    return this.db
+      .transaction(() =>
+        cursors.filter(
+          (cursor) =>
+            this.run(
+              'INSERT OR IGNORE INTO message_reads (cursor, user_id, time) VALUES (?, ?, ?)',
+              cursor,
+              reader,
+              now,
+            ).changes > 0,
+        ),
+      )
+      .immediate();
+  }
+
+  /** The audience of a message's receipts, as SQL over group members `gm`. */
+  private static readonly AUDIENCE = `gm.app_id = @app AND gm.group_id = @group AND gm.user_id <> @sender
+    AND (@targeted = 0 OR gm.user_id IN (SELECT value FROM json_each(@receivers)))`;
+
+  private audienceParams(app: number, message: StoredMessage) {
+    return {
+      app,
+      group: message.to,
+      sender: message.from,
+      targeted: message.receiverList.length > 0 ? 1 : 0,
+      receivers: JSON.stringify(message.receiverList),
+      cursor: message.cursor,
+    };
+  }
+
+  async receiptStats(
+    app: number,
+    message: StoredMessage,
+  ): Promise<{ readCount: number; unreadCount: number }> {
+    if (message.conversationType === 'C2C') {
+      if (message.to === message.from) return { readCount: 0, unreadCount: 0 };
+      const read = this.get(
+        'SELECT 1 FROM message_reads WHERE cursor = ? AND user_id = ?',
+        message.cursor,
+        message.to,
+      )
+        ? 1
+        : 0;
+      return { readCount: read, unreadCount: 1 - read };
+    }
+    const row = this.get<{ total: number; read: number | null }>(
+      `SELECT count(*) AS total,
+         sum(EXISTS (SELECT 1 FROM message_reads r WHERE r.cursor = @cursor AND r.user_id = gm.user_id)) AS read
+       FROM group_members gm WHERE ${SqliteStorage.AUDIENCE}`,
+      this.audienceParams(app, message),
+    )!;
+    const read = row.read ?? 0;
+    return { readCount: read, unreadCount: row.total - read };
+  }
+
+  async receiptMembers(
+    app: number,
+    message: StoredMessage,
+    filter: 0 | 1,
+    after: string,
+    limit: number,
+  ): Promise<string[]> {
+    if (message.conversationType === 'C2C') {
+      if (message.to === message.from || message.to <= after) return [];
+      const read = !!this.get(
+        'SELECT 1 FROM message_reads WHERE cursor = ? AND user_id = ?',
+        message.cursor,
+        message.to,
+      );
+      return read === (filter === 0) ? [message.to] : [];
+    }
+    return this.all<{ user_id: string }>(
+      `SELECT gm.user_id FROM group_members gm
+       WHERE ${SqliteStorage.AUDIENCE} AND gm.user_id > @after
+         AND EXISTS (SELECT 1 FROM message_reads r WHERE r.cursor = @cursor AND r.user_id = gm.user_id) = @read
+       ORDER BY gm.user_id LIMIT @limit`,
+      { ...this.audienceParams(app, message), after, read: filter === 0 ? 1 : 0, limit },
+    ).map((r) => r.user_id);
+  }
+
+  // extensions
+
+  async getExtensions(cursor: number): Promise<ExtensionRecord[]> {
+    return this.all<ExtensionRecord>(
+      'SELECT key, value, seq FROM message_extensions WHERE cursor = ? AND deleted = 0 ORDER BY seq',
+      cursor,
+    );
+  }
+
+  async writeExtensions(
+    cursor: number,
+    writes: ExtensionWrite[],
+    actor: string,
+    nowMs: number,
+    conflictSinceMs: number,
+    maxKeys: number,
+  ): Promise<ExtensionWriteResult> {
+    return this.db
+      .transaction((): ExtensionWriteResult => {
+        interface Row {
+          key: string;
+          value: string;
+          seq: number;
+          deleted: number;
+          updated_by: string;
+          updated_ms: number;
+        }
+        const rows = new Map(
+          this.all<Row>('SELECT * FROM message_extensions WHERE cursor = ?', cursor).map((r) => [
+            r.key,
+            r,
+          ]),
+        );
+        let seq = Math.max(0, ...[...rows.values()].map((r) => r.seq));
+        const seen = new Set<string>();
+        const planned: ExtensionWrite[] = [];
+        const conflicts: ExtensionRecord[] = [];
+        const current = (key: string): ExtensionRecord => {
+          const r = rows.get(key);
+          return { key, value: r && !r.deleted ? r.value : '', seq: r?.seq ?? 0 };
+        };
+        const live = new Set([...rows.values()].filter((r) => !r.deleted).map((r) => r.key));
+        for (const write of writes) {
+          const row = rows.get(write.key);
+          const raced =
+            seen.has(write.key) ||
+            (row !== undefined && row.updated_by !== actor && row.updated_ms >= conflictSinceMs);
+          seen.add(write.key);
+          if (raced) {
+            conflicts.push(current(write.key));
+            continue;
+          }
+          planned.push(write);
+          if (write.value === null) live.delete(write.key);
+          else live.add(write.key);
+          rows.set(write.key, {
+            key: write.key,
+            value: write.value ?? '',
+            seq: ++seq,
+            deleted: write.value === null ? 1 : 0,
+            updated_by: actor,
+            updated_ms: nowMs,
+          });
+        }
+        if (live.size > maxKeys) return { applied: [], conflicts: [], overLimit: true };
+        const applied: ExtensionRecord[] = [];
+        for (const write of planned) {
+          const row = rows.get(write.key)!;
+          this.run(
+            `INSERT INTO message_extensions (cursor, key, value, seq, deleted, updated_by, updated_ms)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (cursor, key) DO UPDATE SET value = excluded.value, seq = excluded.seq,
+               deleted = excluded.deleted, updated_by = excluded.updated_by, updated_ms = excluded.updated_ms`,
+            cursor,
+            write.key,
+            write.value ?? '',
+            row.seq,
+            row.deleted,
+            actor,
+            nowMs,
+          );
+          applied.push({ key: write.key, value: write.value ?? '', seq: row.seq });
+        }
+        // a key written twice in this call: report the state this call left
+        for (const conflict of conflicts) Object.assign(conflict, current(conflict.key));
+        return { applied, conflicts, overLimit: false };
+      })
+      .immediate();
+  }
+
+  // reactions
+
+  async addReaction(
+    cursor: number,
+    reactionID: string,
+    userID: string,
+    now: number,
+    maxDistinct: number,
+  ): Promise<'added' | 'already' | 'limit'> {
+    return this.db
+      .transaction((): 'added' | 'already' | 'limit' => {
+        if (
+          this.get(
+            'SELECT 1 FROM message_reactions WHERE cursor = ? AND reaction_id = ? AND user_id = ?',
+            cursor,
+            reactionID,
+            userID,
+          )
+        ) {
+          return 'already';
+        }
+        const known = this.get(
+          'SELECT 1 FROM message_reactions WHERE cursor = ? AND reaction_id = ?',
+          cursor,
+          reactionID,
+        );
+        if (!known) {
+          const distinct = this.get<{ n: number }>(
+            'SELECT count(DISTINCT reaction_id) AS n FROM message_reactions WHERE cursor = ?',
+            cursor,
+          )!.n;
+          if (distinct >= maxDistinct) return 'limit';
+        }
+        this.run(
+          'INSERT INTO message_reactions (cursor, reaction_id, user_id, time) VALUES (?, ?, ?, ?)',
+          cursor,
+          reactionID,
+          userID,
+          now,
+        );
+        return 'added';
+      })
+      .immediate();
+  }
+
+  async removeReaction(cursor: number, reactionID: string, userID: string): Promise<boolean> {
+    return (
+      this.run(
+        'DELETE FROM message_reactions WHERE cursor = ? AND reaction_id = ? AND user_id = ?',
+        cursor,
+        reactionID,
+        userID,
+      ).changes > 0
+    );
+  }
+
+  async listReactions(cursors: number[]): Promise<Map<number, ReactionRow[]>> {
+    const result = new Map<number, ReactionRow[]>(cursors.map((c) => [c, []]));
+    if (cursors.length === 0) return result;
+    const rows = this.all<{ id: number; cursor: number; reaction_id: string; user_id: string }>(
+      `SELECT id, cursor, reaction_id, user_id FROM message_reactions
+       WHERE cursor IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      JSON.stringify(cursors),
+    );
+    for (const row of rows) {
+      result
+        .get(row.cursor)
+        ?.push({ id: row.id, reactionID: row.reaction_id, userID: row.user_id });
+    }
+    return result;
+  }
+
+  async reactionUsers(
+    cursor: number,
+    reactionID: string,
+    afterID: number,
+    limit: number,
+  ): Promise<ReactionRow[]> {
+    return this.all<{ id: number; reaction_id: string; user_id: string }>(
+      `SELECT id, reaction_id, user_id FROM message_reactions
+       WHERE cursor = ? AND reaction_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      cursor,
+      reactionID,
+      afterID,
+      limit,
+    ).map((r) => ({ id: r.id, reactionID: r.reaction_id, userID: r.user_id }));
+  }
+
+  // pins
+
+  async pinMessage(
+    app: number,
+    groupID: string,
+    cursor: number,
+    by: string,
+    now: number,
+    max: number,
+  ): Promise<'pinned' | 'already' | 'limit'> {
+    return this.db
+      .transaction((): 'pinned' | 'already' | 'limit' => {
+        if (
+          this.get(
+            'SELECT 1 FROM pinned_messages WHERE app_id = ? AND group_id = ? AND cursor = ?',
+            app,
+            groupID,
+            cursor,
+          )
+        ) {
+          return 'already';
+        }
+        const count = this.get<{ n: number }>(
+          'SELECT count(*) AS n FROM pinned_messages WHERE app_id = ? AND group_id = ?',
+          app,
+          groupID,
+        )!.n;
+        if (count >= max) return 'limit';
+        this.run(
+          'INSERT INTO pinned_messages (app_id, group_id, cursor, pinned_by, pinned_at) VALUES (?, ?, ?, ?, ?)',
+          app,
+          groupID,
+          cursor,
+          by,
+          now,
+        );
+        return 'pinned';
+      })
+      .immediate();
+  }
+
+  async unpinMessage(app: number, groupID: string, cursor: number): Promise<boolean> {
+    return (
+      this.run(
+        'DELETE FROM pinned_messages WHERE app_id = ? AND group_id = ? AND cursor = ?',
+        app,
+        groupID,
+        cursor,
+      ).changes > 0
+    );
+  }
+
+  async pinnedMessages(app: number, groupID: string): Promise<StoredMessage[]> {
+    return this.all<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM pinned_messages p
+       JOIN messages m ON m.cursor = p.cursor
+       JOIN conversations c ON c.conv_id = m.conv_id
+       WHERE p.app_id = ? AND p.group_id = ? ORDER BY p.pinned_at DESC, p.cursor DESC`,
+      app,
+      groupID,
+    ).map(toMessage);
+  }
+
+  // media
+
+  async saveMedia(record: MediaRecord): Promise<void> {
+    this.run(
+      `INSERT INTO media (uuid, app_id, owner, kind, size, name, content_type, files, origin, info, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      record.uuid,
+      record.app,
+      record.owner,
+      record.kind,
+      record.size,
+      record.name,
+      record.contentType,
+      JSON.stringify(record.files),
+      record.origin,
+      JSON.stringify(record.info),
+      record.createdAt,
+    );
+  }
+
+  async getMedia(uuid: string): Promise<MediaRecord | null> {
+    const row = this.get<MediaRow>('SELECT * FROM media WHERE uuid = ?', uuid);
+    if (!row) return null;
+    return {
+      uuid: row.uuid,
+      app: row.app_id,
+      owner: row.owner,
+      kind: row.kind as MediaKind,
+      size: row.size,
+      name: row.name,
+      contentType: row.content_type,
+      files: JSON.parse(row.files) as string[],
+      origin: row.origin,
+      info: JSON.parse(row.info) as Record<string, unknown>,
+      createdAt: row.created_at,
+    };
   }
 
   // groups
@@ -584,6 +1352,12 @@ export class SqliteStorage implements Storage {
         const convID = this.convID(app, groupKey(groupID));
         this.run(
           'DELETE FROM user_conversations WHERE app_id = ? AND user_id = ? AND conv_id = ?',
+          app,
+          userID,
+          convID,
+        );
+        this.run(
+          'DELETE FROM conversation_settings WHERE app_id = ? AND user_id = ? AND conv_id = ?',
           app,
           userID,
           convID,

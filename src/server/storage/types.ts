@@ -78,9 +78,29 @@ export interface StoredMessage {
   /** Sender profile at send time. */
   nick: string;
   avatar: string;
+  /** Group @-mentions: userIDs and/or TYPES.MSG_AT_ALL. */
+  atUserList: string[];
+  /** Targeted group message: only these members (and the sender) see it; empty: everyone. */
+  receiverList: string[];
+  needReadReceipt: boolean;
+  isSupportExtension: boolean;
+  excludedFromUnreadCount: boolean;
+  excludedFromLastMessage: boolean;
+  /** Recall tombstone: payload and cloudCustomData are emptied. */
+  isRevoked: boolean;
+  revoker: string;
+  /** modifyMessage compare-and-swap counter. */
+  version: number;
+  isModified: boolean;
 }
 
-export type NewMessage = Omit<StoredMessage, 'cursor' | 'seq'>;
+export type NewMessage = Omit<
+  StoredMessage,
+  'cursor' | 'seq' | 'isRevoked' | 'revoker' | 'version' | 'isModified'
+> & {
+  /** A merged-forward list stored apart (its key is already in payload.downloadKey). */
+  merger?: { downloadKey: string; messageList: string };
+};
 
 export interface AppendResult {
   message: StoredMessage;
@@ -102,9 +122,90 @@ export interface UserConversationRecord {
   activityKey: number;
   lastSeq: number;
   lastCursor: number;
-  /** Messages with seq > max(readSeq, joinSeq) not sent by the user. */
+  /** Messages with seq > max(readSeq, joinSeq, visibleSeq) the user counts (see sqlite.ts). */
   unreadCount: number;
   groupType: GroupType | null;
+  /** 'AcceptAndNotify' unless set with setMessageRemindType. */
+  remindType: string;
+}
+
+/** A user's setting for one conversation (exists without a conversation row for C2C). */
+export interface ConversationSettings {
+  remindType: string;
+  /** The global cursor when Discard was set. */
+  remindCursor: number;
+}
+
+/** An unread @ of the user (or @all) in a group conversation. */
+export interface MentionRecord {
+  ID: string;
+  seq: number;
+  atMe: boolean;
+  atAll: boolean;
+}
+
+/** How `markRead` moved the read sequence. */
+export interface MarkReadResult {
+  readSeq: number;
+  previous: number;
+}
+
+export interface ExtensionRecord {
+  key: string;
+  value: string;
+  /** Per-message sequence of the last change of this key. */
+  seq: number;
+}
+
+export interface ExtensionWrite {
+  key: string;
+  /** null deletes the key. */
+  value: string | null;
+}
+
+export interface ExtensionWriteResult {
+  /** Keys written (value '' for deletions), in request order. */
+  applied: ExtensionRecord[];
+  /** Keys refused because of a concurrent write by someone else: their current state. */
+  conflicts: ExtensionRecord[];
+  /** The message would exceed `maxKeys`: nothing was written. */
+  overLimit: boolean;
+}
+
+export interface ReactionRow {
+  /** Orders reactions (first reaction first) and pages user lists. */
+  id: number;
+  reactionID: string;
+  userID: string;
+}
+
+export type MediaKind = 'image' | 'file' | 'audio' | 'video';
+
+export interface MediaRecord {
+  uuid: string;
+  app: number;
+  owner: string;
+  kind: MediaKind;
+  size: number;
+  /** Original file name as uploaded. */
+  name: string;
+  contentType: string;
+  /** File names under `<uuid>/` in the MediaStore; the first is the original. */
+  files: string[];
+  /** Origin (scheme://host[:port]) of the URLs handed out at upload time. */
+  origin: string;
+  /** The UploadResult answered to the uploader. */
+  info: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface ReceiveOpt {
+  messageRemindType: string;
+  startHour: number;
+  startMinute: number;
+  startSecond: number;
+  duration: number;
+  isRepeated: boolean;
 }
 
 export interface GroupRecord {
@@ -160,6 +261,8 @@ export type AddMemberResult = 'added' | 'already' | 'full' | 'missing';
 
 export interface HistoryQuery {
   convKey: string;
+  /** Applies the viewer's rules: targeted messages of others and messages deleted for them are left out. */
+  viewer: string;
   /** Only messages with seq < beforeSeq (exclusive); omit for the newest. */
   beforeSeq?: number;
   /** Only messages with seq > afterSeq. */
@@ -196,7 +299,56 @@ export interface Storage {
   appendMessage(app: number, message: NewMessage, participants: string[]): Promise<AppendResult>;
   /** Newest first. */
   getHistory(app: number, query: HistoryQuery): Promise<StoredMessage[]>;
+  /** Any message of the conversation by ID, whoever may see it. */
   findMessage(app: number, convKey: string, ID: string): Promise<StoredMessage | null>;
+  /** Messages by ID visible to `viewer` (seq > afterSeq, targeting, not deleted for them), seq order. */
+  findMessagesFor(
+    app: number,
+    convKey: string,
+    IDs: string[],
+    viewer: string,
+    afterSeq: number,
+  ): Promise<StoredMessage[]>;
+  /**
+   * Up to `limit` messages visible to `viewer` from an anchor (seq or time), inclusive; direction 0:
+   * at or before the anchor, newest first; 1: at or after it, oldest first.
+   */
+  getHopping(
+    app: number,
+    query: {
+      convKey: string;
+      viewer: string;
+      afterSeq: number;
+      anchor: { seq: number } | { time: number };
+      direction: 0 | 1;
+      limit: number;
+    },
+  ): Promise<StoredMessage[]>;
+  /** The newest message that is `userID`'s lastMessage of the conversation (see sqlite.ts), or null. */
+  lastMessageFor(app: number, userID: string, convKey: string): Promise<StoredMessage | null>;
+  /** Unread @ of the user in a group conversation, oldest first. */
+  mentionsFor(app: number, userID: string, convKey: string): Promise<MentionRecord[]>;
+  getMergerList(
+    app: number,
+    downloadKey: string,
+  ): Promise<{ convKey: string; messageList: string } | null>;
+  /** Recall tombstone; also drops the message's extensions, reactions, pin and stored merger list. */
+  revokeMessage(
+    app: number,
+    cursor: number,
+    revoker: string,
+  ): Promise<{ message: StoredMessage; unpinned: boolean } | null>;
+  /** Compare-and-swap on version; `ok: false` carries the current message. */
+  modifyMessage(
+    app: number,
+    cursor: number,
+    expectedVersion: number,
+    patch: { payload?: Record<string, unknown>; cloudCustomData?: string },
+  ): Promise<{ ok: boolean; message: StoredMessage } | null>;
+  /** Delete for me. */
+  deleteMessagesFor(app: number, userID: string, cursors: number[]): Promise<void>;
+  /** Hides the conversation's messages so far for the user; false when the user has no such row. */
+  clearHistory(app: number, userID: string, convKey: string): Promise<boolean>;
   getMessageBySeq(app: number, convKey: string, seq: number): Promise<StoredMessage | null>;
   /** Messages after `cursor` in the user's conversations (seq > joinSeq), cursor order. */
   syncMessages(
@@ -216,7 +368,95 @@ export interface Storage {
     convKey: string,
   ): Promise<UserConversationRecord | null>;
   /** Sets read_seq to the conversation's last seq; null when the user has no such conversation. */
-  markRead(app: number, userID: string, convKey: string): Promise<number | null>;
+  markRead(app: number, userID: string, convKey: string): Promise<MarkReadResult | null>;
+  getConversationSettings(
+    app: number,
+    userID: string,
+    convKey: string,
+  ): Promise<ConversationSettings | null>;
+  /** Creates the conversation (not the user's row) when needed. */
+  setRemindType(
+    app: number,
+    userID: string,
+    convKey: string,
+    convType: 'C2C' | 'GROUP',
+    remindType: string,
+    now: number,
+  ): Promise<void>;
+  /** Users among `userIDs` who set Discard for the conversation. */
+  discardingUsers(app: number, convKey: string, userIDs: string[]): Promise<Set<string>>;
+  getReceiveOpt(app: number, userID: string): Promise<ReceiveOpt>;
+  setReceiveOpt(app: number, userID: string, opt: ReceiveOpt): Promise<void>;
+
+  // read receipts
+  /** Records reads; returns the cursors that were not read by the user before. */
+  addReads(app: number, reader: string, cursors: number[], now: number): Promise<number[]>;
+  /**
+   * Read / unread counts of a message over its audience: the C2C peer, or the current group members
+   * (the receivers of a targeted message) minus the sender.
+   */
+  receiptStats(
+    app: number,
+    message: StoredMessage,
+  ): Promise<{ readCount: number; unreadCount: number }>;
+  /** A page of the audience that read (filter 0) or did not read (1) it, by userID after `after`. */
+  receiptMembers(
+    app: number,
+    message: StoredMessage,
+    filter: 0 | 1,
+    after: string,
+    limit: number,
+  ): Promise<string[]>;
+
+  // extensions
+  getExtensions(cursor: number): Promise<ExtensionRecord[]>;
+  /**
+   * In one transaction: each write succeeds unless the key was last changed by another user at or
+   * after `conflictSinceMs`, or the same key came earlier in this call (then it is a conflict).
+   */
+  writeExtensions(
+    cursor: number,
+    writes: ExtensionWrite[],
+    actor: string,
+    nowMs: number,
+    conflictSinceMs: number,
+    maxKeys: number,
+  ): Promise<ExtensionWriteResult>;
+
+  // reactions
+  addReaction(
+    cursor: number,
+    reactionID: string,
+    userID: string,
+    now: number,
+    maxDistinct: number,
+  ): Promise<'added' | 'already' | 'limit'>;
+  removeReaction(cursor: number, reactionID: string, userID: string): Promise<boolean>;
+  /** Every reaction of the messages, in reaction order. */
+  listReactions(cursors: number[]): Promise<Map<number, ReactionRow[]>>;
+  reactionUsers(
+    cursor: number,
+    reactionID: string,
+    afterID: number,
+    limit: number,
+  ): Promise<ReactionRow[]>;
+
+  // pins
+  pinMessage(
+    app: number,
+    groupID: string,
+    cursor: number,
+    by: string,
+    now: number,
+    max: number,
+  ): Promise<'pinned' | 'already' | 'limit'>;
+  unpinMessage(app: number, groupID: string, cursor: number): Promise<boolean>;
+  /** Pinned messages of the group, most recently pinned first. */
+  pinnedMessages(app: number, groupID: string): Promise<StoredMessage[]>;
+
+  // media
+  saveMedia(record: MediaRecord): Promise<void>;
+  getMedia(uuid: string): Promise<MediaRecord | null>;
 
   // groups
   /** false when the groupID is taken. */

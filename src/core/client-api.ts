@@ -1,0 +1,198 @@
+/**
+ * The thin part of the client API: methods that check their arguments, ask the engine and pass the
+ * answer on (receipts, receive options, extensions, reactions, pins, translation, conversations,
+ * groups, profiles). ChatClientImpl (client.ts) builds on it. Messages in answers go through the
+ * tab's message memory (findMessage).
+ */
+import { LIMITS } from '../protocol/constants.js';
+import type {
+  Conversation,
+  Group,
+  GroupMember,
+  Message,
+  MessageExtension,
+  Profile,
+  Reaction,
+} from '../protocol/types.js';
+import type { ChatClient } from './client-types.js';
+import { ClientCore } from './client-core.js';
+import { mergeReceipts, messageRef, sameConversation } from './message-args.js';
+import { MessageMemory } from './message-memory.js';
+
+type ExtensionResult = {
+  successExtensionList: MessageExtension[];
+  failureExtensionList: (MessageExtension & { code: number })[];
+};
+
+export abstract class ClientApi extends ClientCore {
+  protected readonly memory = new MessageMemory();
+
+  // --- receipts and receive options ---
+
+  async sendMessageReadReceipt(messageList: Message[]) {
+    const { conversationID, messages } = sameConversation(
+      'sendMessageReadReceipt',
+      messageList,
+      LIMITS.readReceiptsPerCall,
+    );
+    return this.call<Record<string, never>>('sendMessageReadReceipt', {
+      conversationID,
+      messageIDList: messages.map((m) => m.ID),
+    });
+  }
+
+  /** Fills `readReceiptInfo` of the given messages and resolves with them. */
+  async getMessageReadReceiptList(messageList: Message[]) {
+    const { conversationID, messages } = sameConversation(
+      'getMessageReadReceiptList',
+      messageList,
+      LIMITS.readReceiptsPerCall,
+    );
+    const res = await this.call('getMessageReadReceiptList', {
+      conversationID,
+      messageIDList: messages.map((m) => m.ID),
+    });
+    mergeReceipts(messages, res.data);
+    return { code: 0 as const, data: { messageList: messages } };
+  }
+
+  getGroupMessageReadMemberList(
+    options: Parameters<ChatClient['getGroupMessageReadMemberList']>[0],
+  ) {
+    const ref = messageRef('getGroupMessageReadMemberList', options?.message);
+    type Result = Awaited<ReturnType<ChatClient['getGroupMessageReadMemberList']>>['data'];
+    return this.call<Result>('getGroupMessageReadMemberList', {
+      ...ref,
+      filter: options.filter ?? 0,
+      cursor: options.cursor ?? '',
+      count: options.count ?? LIMITS.readMemberListPage,
+    });
+  }
+
+  setMessageRemindType(options: Parameters<ChatClient['setMessageRemindType']>[0]) {
+    return this.call<unknown>('setMessageRemindType', options);
+  }
+  setAllReceiveMessageOpt(options: Parameters<ChatClient['setAllReceiveMessageOpt']>[0]) {
+    return this.call<Record<string, never>>('setAllReceiveMessageOpt', options ?? {});
+  }
+  getAllReceiveMessageOpt() {
+    return this.call<Record<string, unknown>>('getAllReceiveMessageOpt', {});
+  }
+
+  // --- extensions, reactions, pins, translation ---
+
+  setMessageExtensions(message: Message, extensions: MessageExtension[]) {
+    const ref = messageRef('setMessageExtensions', message);
+    return this.call<ExtensionResult>('setMessageExtensions', {
+      ...ref,
+      extensionList: extensions,
+    });
+  }
+  getMessageExtensions(message: Message) {
+    const ref = messageRef('getMessageExtensions', message);
+    return this.call<{ extensionList: MessageExtension[] }>('getMessageExtensions', ref);
+  }
+  deleteMessageExtensions(message: Message, keyList?: string[]) {
+    const ref = messageRef('deleteMessageExtensions', message);
+    return this.call<ExtensionResult>('deleteMessageExtensions', { ...ref, keyList });
+  }
+
+  async addMessageReaction(message: Message, reactionID: string) {
+    await this.call('addMessageReaction', {
+      ...messageRef('addMessageReaction', message),
+      reactionID,
+    });
+    return { code: 0 as const, data: { message, reactionID } };
+  }
+  async removeMessageReaction(message: Message, reactionID: string) {
+    const ref = messageRef('removeMessageReaction', message);
+    await this.call('removeMessageReaction', { ...ref, reactionID });
+    return { code: 0 as const, data: { message, reactionID } };
+  }
+  getMessageReactions(options: { messageList: Message[]; maxUserCountPerReaction?: number }) {
+    const { conversationID, messages } = sameConversation(
+      'getMessageReactions',
+      options?.messageList,
+      LIMITS.messageListPage,
+    );
+    return this.call<{ resultList: { messageID: string; reactionList: Reaction[] }[] }>(
+      'getMessageReactions',
+      {
+        conversationID,
+        messageIDList: messages.map((m) => m.ID),
+        maxUserCountPerReaction: options.maxUserCountPerReaction,
+      },
+    );
+  }
+  getAllUserListOfMessageReaction(
+    options: Parameters<ChatClient['getAllUserListOfMessageReaction']>[0],
+  ) {
+    const ref = messageRef('getAllUserListOfMessageReaction', options?.message);
+    type Result = Awaited<ReturnType<ChatClient['getAllUserListOfMessageReaction']>>['data'];
+    return this.call<Result>('getAllUserListOfMessageReaction', {
+      ...ref,
+      reactionID: options.reactionID,
+      nextSeq: options.nextSeq,
+      count: options.count,
+    });
+  }
+
+  pinGroupMessage(options: { groupID: string; message: Message; isPinned: boolean }) {
+    const { messageID } = messageRef('pinGroupMessage', options?.message);
+    return this.call<Record<string, never>>('pinGroupMessage', {
+      groupID: options.groupID,
+      messageID,
+      isPinned: options.isPinned,
+    });
+  }
+  async getPinnedGroupMessageList(groupID: string) {
+    const res = await this.call<{ messageList: Message[] }>('getPinnedGroupMessageList', {
+      groupID,
+    });
+    res.data.messageList = this.memory.adoptAll(res.data.messageList ?? []);
+    return res;
+  }
+
+  translateText(options: Parameters<ChatClient['translateText']>[0]) {
+    return this.call<{ translatedTextList: string[] }>('translateText', options);
+  }
+
+  // --- conversations, groups, profiles: same names over RPC ---
+
+  getConversationList() {
+    return this.call<{ conversationList: Conversation[] }>('getConversationList');
+  }
+  getConversationProfile(conversationID: string) {
+    return this.call<{ conversation: Conversation }>('getConversationProfile', { conversationID });
+  }
+  setMessageRead(options: { conversationID: string }) {
+    return this.call<Record<string, never>>('setMessageRead', options);
+  }
+  createGroup(options: Parameters<ChatClient['createGroup']>[0]) {
+    return this.call<{ group: Group }>('createGroup', options);
+  }
+  joinGroup(options: Parameters<ChatClient['joinGroup']>[0]) {
+    return this.call<{ status: string; group?: Group }>('joinGroup', options);
+  }
+  quitGroup(groupID: string) {
+    return this.call<{ groupID: string }>('quitGroup', { groupID });
+  }
+  getGroupList() {
+    return this.call<{ groupList: Group[] }>('getGroupList');
+  }
+  getGroupProfile(options: { groupID: string }) {
+    return this.call<{ group: Group }>('getGroupProfile', options);
+  }
+  getGroupMemberList(options: { groupID: string; count?: number; offset?: number }) {
+    return this.call<{ memberList: GroupMember[]; offset: number }>('getGroupMemberList', options);
+  }
+  getMyProfile() {
+    return this.call<Profile>('getMyProfile');
+  }
+  getUserProfile(options: { userIDList: string[] }) {
+    return this.call<Profile[]>('getUserProfile', options);
+  }
+  updateMyProfile(options: Parameters<ChatClient['updateMyProfile']>[0]) {
+    return this.call<Profile>('updateMyProfile', options);
+  }
+}
