@@ -1,4 +1,4 @@
-/* global sessionStorage, location, customElements, URLSearchParams */
+/* global sessionStorage, localStorage, location, customElements, URLSearchParams */
 // The demo page: plain JS on top of the public API (elements, their events, `provider.client`).
 // The UserSig comes from the server's dev-only endpoint; a real site gets it from its own backend.
 const STORAGE_KEY = 'imkit-demo-user';
@@ -119,6 +119,32 @@ panel.addEventListener('im-group-quit', (event) => {
   $('panel-slot').hidden = true;
   chat.removeAttribute('conversation-id');
   list.removeAttribute('selected');
+});
+
+// --- chat options: read receipts (group messages sent from here ask for them), translation ---
+
+const RECEIPTS_KEY = 'imkit-demo-read-receipts';
+const TRANSLATE_KEY = 'imkit-demo-translate-to';
+const receipts = $('read-receipts');
+const translateTo = $('translate-to');
+receipts.checked = localStorage.getItem(RECEIPTS_KEY) === '1';
+chat.toggleAttribute('need-read-receipt', receipts.checked);
+receipts.addEventListener('change', () => {
+  chat.toggleAttribute('need-read-receipt', receipts.checked);
+  localStorage.setItem(RECEIPTS_KEY, receipts.checked ? '1' : '0');
+  notify(
+    receipts.checked
+      ? 'Group messages you send now ask for read receipts: see "n read" under them.'
+      : 'Group messages you send no longer ask for read receipts.',
+  );
+});
+translateTo.value = localStorage.getItem(TRANSLATE_KEY) ?? '';
+if (translateTo.value) chat.setAttribute('translate-to', translateTo.value);
+translateTo.addEventListener('change', () => {
+  const language = translateTo.value.trim();
+  if (language) chat.setAttribute('translate-to', language);
+  else chat.removeAttribute('translate-to');
+  localStorage.setItem(TRANSLATE_KEY, language);
 });
 
 // --- new chat, groups ---

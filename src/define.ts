@@ -11,6 +11,16 @@ import { ImProvider } from './components/provider/provider.js';
 import { ImConversationList } from './components/conversation-list/conversation-list.js';
 import { ImChat } from './components/chat/chat.js';
 import { ImGroupPanel } from './components/group-panel/group-panel.js';
+import { ImMessage } from './components/message/message.js';
+import { ImMessageActions } from './components/message-actions/message-actions.js';
+import { ImComposer } from './components/composer/composer.js';
+import { ImEmojiPicker } from './components/emoji-picker/emoji-picker.js';
+import { ImLightbox } from './components/lightbox/lightbox.js';
+import { ImMergerDialog } from './components/merger-dialog/merger-dialog.js';
+import { ImConversationPicker } from './components/conversation-picker/conversation-picker.js';
+import { ImReadMembers } from './components/read-members/read-members.js';
+import { ImConfirmDialog } from './components/confirm-dialog/confirm-dialog.js';
+import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
 
 export interface IMChatGlobal {
   create: typeof create;
@@ -24,12 +34,25 @@ declare global {
   }
 }
 
-/** Tag -> class, in registration order: the provider first, so it upgrades before its children. */
+/**
+ * Tag -> class, in registration order: the provider first, so it upgrades before its children;
+ * then the public elements, then the parts `<im-chat>` renders in its shadow root.
+ */
 export const elements = {
   'im-provider': ImProvider,
   'im-conversation-list': ImConversationList,
   'im-chat': ImChat,
   'im-group-panel': ImGroupPanel,
+  'im-message': ImMessage,
+  'im-message-actions': ImMessageActions,
+  'im-composer': ImComposer,
+  'im-emoji-picker': ImEmojiPicker,
+  'im-lightbox': ImLightbox,
+  'im-merger-dialog': ImMergerDialog,
+  'im-conversation-picker': ImConversationPicker,
+  'im-read-members': ImReadMembers,
+  'im-confirm-dialog': ImConfirmDialog,
+  'im-pinned-bar': ImPinnedBar,
 } as const;
 
 const ROOT_FLAG = Symbol.for('imkit.context-root');

@@ -92,6 +92,108 @@ export class ImGroupQuitEvent extends ImEvent<ImGroupQuitDetail> {
   }
 }
 
+/**
+ * Internal events of the parts `<im-chat>` is made of. They bubble inside the chat's shadow root
+ * and stop there (not `composed`).
+ */
+const INTERNAL: ImEventInit = { composed: false };
+
+/** What a message's menu, chips and buttons ask the chat to do. */
+export type MessageAction =
+  | 'reply'
+  | 'forward'
+  | 'select'
+  | 'toggle-select'
+  | 'edit'
+  | 'recall'
+  | 'delete'
+  | 'copy'
+  | 'react'
+  | 'toggle-reaction'
+  | 'pin'
+  | 'unpin'
+  | 'translate'
+  | 'read-by'
+  | 'retry'
+  | 'cancel-upload'
+  | 'open-image'
+  | 'open-merger'
+  | 'quote';
+
+export interface ImMessageActionDetail {
+  action: MessageAction;
+  message: Message;
+  /** `toggle-reaction`: the reaction. */
+  reactionID?: string;
+  /** `quote`: the quoted message. */
+  messageID?: string;
+  /** Where a popup (the reaction picker) should appear. */
+  anchor?: HTMLElement;
+}
+
+export class ImMessageActionEvent extends ImEvent<ImMessageActionDetail> {
+  static readonly eventName = 'im-message-action';
+  constructor(detail: ImMessageActionDetail) {
+    super(ImMessageActionEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export class ImMenuSelectEvent extends ImEvent<{ action: string }> {
+  static readonly eventName = 'im-menu-select';
+  constructor(detail: { action: string }) {
+    super(ImMenuSelectEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export class ImEmojiSelectEvent extends ImEvent<{ emoji: string }> {
+  static readonly eventName = 'im-emoji-select';
+  constructor(detail: { emoji: string }) {
+    super(ImEmojiSelectEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export interface ImComposerSendDetail {
+  text: string;
+  /** User IDs picked in the mention list (and `TYPES.MSG_AT_ALL`), still present in the text. */
+  atUserList: string[];
+}
+
+export class ImComposerSendEvent extends ImEvent<ImComposerSendDetail> {
+  static readonly eventName = 'im-composer-send';
+  constructor(detail: ImComposerSendDetail) {
+    super(ImComposerSendEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export class ImComposerSaveEvent extends ImEvent<{ text: string }> {
+  static readonly eventName = 'im-composer-save';
+  constructor(detail: { text: string }) {
+    super(ImComposerSaveEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export class ImComposerFilesEvent extends ImEvent<{ files: File[] }> {
+  static readonly eventName = 'im-composer-files';
+  constructor(detail: { files: File[] }) {
+    super(ImComposerFilesEvent.eventName, detail, INTERNAL);
+  }
+}
+
+export class ImComposerCancelEvent extends ImEvent<{ what: 'reply' | 'edit' }> {
+  static readonly eventName = 'im-composer-cancel';
+  constructor(detail: { what: 'reply' | 'edit' }) {
+    super(ImComposerCancelEvent.eventName, detail, INTERNAL);
+  }
+}
+
+/** The user typed (`typing: true`) or stopped: sent text, emptied the box, left it. */
+export class ImComposerTypingEvent extends ImEvent<{ typing: boolean }> {
+  static readonly eventName = 'im-composer-typing';
+  constructor(detail: { typing: boolean }) {
+    super(ImComposerTypingEvent.eventName, detail, INTERNAL);
+  }
+}
+
 /** Any rejection (an IM error `{code, message}`, an Error, a string) as an error detail. */
 export function toErrorDetail(error: unknown): ImErrorDetail {
   if (typeof error === 'object' && error !== null) {
@@ -111,5 +213,13 @@ declare global {
     'im-message-sent': ImMessageSentEvent;
     'im-group-joined': ImGroupJoinedEvent;
     'im-group-quit': ImGroupQuitEvent;
+    'im-message-action': ImMessageActionEvent;
+    'im-menu-select': ImMenuSelectEvent;
+    'im-emoji-select': ImEmojiSelectEvent;
+    'im-composer-send': ImComposerSendEvent;
+    'im-composer-save': ImComposerSaveEvent;
+    'im-composer-files': ImComposerFilesEvent;
+    'im-composer-cancel': ImComposerCancelEvent;
+    'im-composer-typing': ImComposerTypingEvent;
   }
 }

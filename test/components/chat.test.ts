@@ -1,7 +1,7 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { ImChat } from '../../src/components/chat/chat.js';
 import { EVENT } from '../../src/protocol/constants.js';
+import { c2cFake, input, mountChat, texts } from './chat-fixtures.js';
 import {
   FakeChatClient,
   FakeError,
@@ -9,9 +9,16 @@ import {
   makeGroup,
   makeMember,
   makeMessage,
-  makeProfile,
 } from './fake-client.js';
-import { AUTH, part, parts, resetClientFactory, useFakeClient } from './setup.js';
+import {
+  AUTH,
+  deepPart,
+  deepParts,
+  part,
+  parts,
+  resetClientFactory,
+  useFakeClient,
+} from './setup.js';
 
 const DAY = 86_400;
 
@@ -27,40 +34,8 @@ function history(conversationID: string, count: number, start: number) {
   );
 }
 
-async function mount(fake: FakeChatClient, conversationID = 'C2Cbob'): Promise<ImChat> {
-  useFakeClient(fake);
-  const provider = await fixture(html`
-    <im-provider
-      server=${AUTH.server}
-      app-id=${AUTH.appId}
-      user-id="alice"
-      user-sig=${AUTH.userSig}
-    >
-      <im-chat conversation-id=${conversationID} style="height: 360px"></im-chat>
-    </im-provider>
-  `);
-  const el = provider.querySelector('im-chat')!;
-  await waitUntil(
-    () => parts(el, 'message').length > 0 || part(el, 'empty')?.textContent === 'No messages yet',
-    'chat did not load',
-  );
-  return el;
-}
-
-const texts = (el: Element) =>
-  [...el.shadowRoot!.querySelectorAll("[part~='bubble'] .text")].map((b) => b.textContent);
-
-function c2cFake(): FakeChatClient {
-  const fake = new FakeChatClient('alice');
-  fake.profiles.set('bob', makeProfile({ userID: 'bob', nick: 'Bobby' }));
-  fake.conversations = [
-    makeConversation({
-      conversationID: 'C2Cbob',
-      userProfile: makeProfile({ userID: 'bob', nick: 'Bobby' }),
-    }),
-  ];
-  return fake;
-}
+const mount = (fake: FakeChatClient, conversationID = 'C2Cbob') =>
+  mountChat(fake, conversationID, { height: 360 });
 
 describe('im-chat', () => {
   afterEach(() => resetClientFactory());
@@ -98,8 +73,8 @@ describe('im-chat', () => {
     const days = parts(el, 'day-separator').map((d) => d.textContent);
     expect(days).to.have.length(2);
     expect(days[1]).to.equal('Today');
-    expect(parts(el, 'message-time')).to.have.length(3);
-    expect(parts(el, 'sender')).to.have.length(0);
+    expect(deepParts(el, 'message-time')).to.have.length(3);
+    expect(deepParts(el, 'sender')).to.have.length(0);
     await expect(el).to.be.accessible();
   });
 
@@ -116,7 +91,7 @@ describe('im-chat', () => {
     const el = await mount(fake, 'GROUPteam');
     await waitUntil(() => part(el, 'title')?.textContent === 'The Team');
     expect(part(el, 'subtitle')!.textContent).to.equal('3 members');
-    expect(parts(el, 'sender').map((s) => s.textContent)).to.deep.equal(['Bobby', 'Caz']);
+    expect(deepParts(el, 'sender').map((s) => s.textContent)).to.deep.equal(['Bobby', 'Caz']);
     fake.groups.set('team', makeGroup({ groupID: 'team', name: 'Renamed', memberCount: 4 }));
     fake.emit(EVENT.GROUP_LIST_UPDATED, []);
     await waitUntil(() => part(el, 'title')?.textContent === 'Renamed');
@@ -155,9 +130,10 @@ describe('im-chat', () => {
     await el.updateComplete;
     expect(texts(el)).to.deep.equal(['from tab two']);
     expect(parts(el, 'message')[0].part.contains('message-out')).to.equal(true);
-    fake.emit(EVENT.MESSAGE_REVOKED, [{ ...mine, isRevoked: true }]);
+    fake.emit(EVENT.MESSAGE_REVOKED, [{ ...mine, isRevoked: true, revoker: 'alice' }]);
     await el.updateComplete;
-    expect(texts(el)).to.deep.equal(['[Recalled]']);
+    expect(texts(el)).to.deep.equal([]);
+    expect(part(el, 'tombstone')!.textContent!.trim()).to.equal('You recalled a message');
   });
 
   it('marks read when CONVERSATION_LIST_UPDATED reports unread here', async () => {
@@ -203,14 +179,14 @@ describe('im-chat', () => {
   it('sends with Enter, adds a line with Shift+Enter', async () => {
     const fake = c2cFake();
     const el = await mount(fake);
-    const input = part<HTMLTextAreaElement>(el, 'input')!;
-    input.focus();
+    const box = input(el);
+    box.focus();
     await sendKeys({ type: 'first' });
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Enter' });
     await sendKeys({ up: 'Shift' });
     await sendKeys({ type: 'second' });
-    expect(input.value).to.equal('first\nsecond');
+    expect(box.value).to.equal('first\nsecond');
     expect(fake.callsOf('sendMessage')).to.have.length(0);
 
     const sent = oneEvent(el, 'im-message-sent');
@@ -222,7 +198,7 @@ describe('im-chat', () => {
       to: 'bob',
       conversationType: 'C2C',
     });
-    expect(input.value).to.equal('');
+    expect(box.value).to.equal('');
     await el.updateComplete;
     expect(texts(el)).to.deep.equal(['first\nsecond']);
     expect(parts(el, 'message')[0].part.contains('message-out')).to.equal(true);
@@ -231,11 +207,11 @@ describe('im-chat', () => {
   it('sends with the send button', async () => {
     const fake = c2cFake();
     const el = await mount(fake);
-    const input = part<HTMLTextAreaElement>(el, 'input')!;
-    const button = part<HTMLButtonElement>(el, 'send-button')!;
+    const box = input(el);
+    const button = deepPart<HTMLButtonElement>(el, 'send-button')!;
     expect(button.disabled).to.equal(true);
-    input.value = 'via button';
-    input.dispatchEvent(new Event('input'));
+    box.value = 'via button';
+    box.dispatchEvent(new Event('input'));
     await el.updateComplete;
     expect(button.disabled).to.equal(false);
     button.click();
@@ -246,16 +222,16 @@ describe('im-chat', () => {
     const fake = c2cFake();
     fake.holdSends = true;
     const el = await mount(fake);
-    const input = part<HTMLTextAreaElement>(el, 'input')!;
-    input.value = 'wait for it';
-    input.dispatchEvent(new Event('input'));
+    const box = input(el);
+    box.value = 'wait for it';
+    box.dispatchEvent(new Event('input'));
     await el.updateComplete;
-    part<HTMLButtonElement>(el, 'send-button')!.click();
+    deepPart<HTMLButtonElement>(el, 'send-button')!.click();
     await waitUntil(() => parts(el, 'message-pending').length === 1);
-    expect(part(el, 'status')!.textContent).to.equal('Sending…');
+    expect(deepPart(el, 'status')!.textContent).to.equal('Sending…');
     fake.releaseSends();
     await waitUntil(() => parts(el, 'message-pending').length === 0);
-    expect(part(el, 'status')).to.equal(null);
+    expect(deepPart(el, 'status')).to.equal(null);
     expect(texts(el)).to.deep.equal(['wait for it']);
   });
 
@@ -263,19 +239,19 @@ describe('im-chat', () => {
     const fake = c2cFake();
     fake.failSends = new FakeError(9508, 'network down');
     const el = await mount(fake);
-    const input = part<HTMLTextAreaElement>(el, 'input')!;
-    input.value = 'try me';
-    input.dispatchEvent(new Event('input'));
+    const box = input(el);
+    box.value = 'try me';
+    box.dispatchEvent(new Event('input'));
     await el.updateComplete;
     const error = oneEvent(el, 'im-error');
-    part<HTMLButtonElement>(el, 'send-button')!.click();
+    deepPart<HTMLButtonElement>(el, 'send-button')!.click();
     expect((await error).detail).to.deep.equal({ code: 9508, message: 'network down' });
     await waitUntil(() => parts(el, 'message-failed').length === 1);
-    expect(part(el, 'status-failed')!.textContent).to.equal('Failed to send');
+    expect(deepPart(el, 'status-failed')!.textContent).to.equal('Failed to send');
     await expect(el).to.be.accessible();
 
     fake.failSends = null;
-    part<HTMLButtonElement>(el, 'retry-button')!.click();
+    deepPart<HTMLButtonElement>(el, 'retry-button')!.click();
     await waitUntil(() => parts(el, 'message-failed').length === 0);
     const [first, second] = fake
       .callsOf('sendMessage')
@@ -288,15 +264,15 @@ describe('im-chat', () => {
     const fake = c2cFake();
     fake.ready = false;
     const el = await mount(fake);
-    const input = part<HTMLTextAreaElement>(el, 'input')!;
-    expect(input.disabled).to.equal(true);
-    expect(part<HTMLButtonElement>(el, 'send-button')!.disabled).to.equal(true);
+    const box = input(el);
+    expect(box.disabled).to.equal(true);
+    expect(deepPart<HTMLButtonElement>(el, 'send-button')!.disabled).to.equal(true);
     fake.setReady(true);
     await el.updateComplete;
-    expect(input.disabled).to.equal(false);
+    expect(box.disabled).to.equal(false);
     fake.setReady(false);
     await el.updateComplete;
-    expect(input.disabled).to.equal(true);
+    expect(box.disabled).to.equal(true);
   });
 
   it('calls setMessageRead on open with unread and on new incoming messages while visible', async () => {
@@ -345,7 +321,7 @@ describe('im-chat', () => {
     ]);
     const el = await mount(fake);
     expect(texts(el)).to.deep.equal([evil]);
-    expect(part(el, 'bubble')!.querySelector('img, b')).to.equal(null);
+    expect(deepPart(el, 'bubble')!.querySelector('img, b')).to.equal(null);
     await aTimeout(20);
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
   });

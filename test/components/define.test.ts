@@ -22,6 +22,16 @@ describe('define.ts', () => {
       'im-conversation-list',
       'im-chat',
       'im-group-panel',
+      'im-message',
+      'im-message-actions',
+      'im-composer',
+      'im-emoji-picker',
+      'im-lightbox',
+      'im-merger-dialog',
+      'im-conversation-picker',
+      'im-read-members',
+      'im-confirm-dialog',
+      'im-pinned-bar',
     ]);
     expect(window.IMChat?.EVENT).to.equal(EVENT);
     expect(window.IMChat?.TYPES).to.equal(TYPES);

@@ -7,7 +7,7 @@ import '../../src/define.js';
 import { configureClients } from '../../src/core/chat-client.js';
 import type { ImProvider } from '../../src/components/provider/provider.js';
 import { devUserSig, testEnv, uniqueUser } from '../helpers/browser-env.js';
-import { part, parts } from './setup-queries.js';
+import { deepAll, deepPart, parts } from './setup-queries.js';
 
 configureClients({ workerURL: new URL('../../src/worker/shared-worker.ts', import.meta.url) });
 
@@ -38,13 +38,16 @@ describe('elements with the real client and server', () => {
     const b = await signedIn(bob, alice);
 
     const chat = a.querySelector('im-chat')!;
-    await waitUntil(() => !part<HTMLTextAreaElement>(chat, 'input')!.disabled, 'composer enabled');
-    const input = part<HTMLTextAreaElement>(chat, 'input')!;
+    await waitUntil(
+      () => deepPart<HTMLTextAreaElement>(chat, 'input')?.disabled === false,
+      'composer enabled',
+    );
+    const input = deepPart<HTMLTextAreaElement>(chat, 'input')!;
     input.value = 'hello over the wire <i>ok</i>';
     input.dispatchEvent(new Event('input'));
-    await chat.updateComplete;
+    await chat.shadowRoot!.querySelector('im-composer')!.updateComplete;
     const sent = oneEvent(chat, 'im-message-sent');
-    part<HTMLButtonElement>(chat, 'send-button')!.click();
+    deepPart<HTMLButtonElement>(chat, 'send-button')!.click();
     const { detail } = await sent;
     expect(detail.message.status).to.equal('success');
     expect(detail.message.sequence).to.be.above(0);
@@ -59,9 +62,7 @@ describe('elements with the real client and server', () => {
     const bobChat = b.querySelector('im-chat')!;
     await waitUntil(
       () =>
-        [...bobChat.shadowRoot!.querySelectorAll('.text')].some(
-          (t) => t.textContent === 'hello over the wire <i>ok</i>',
-        ),
+        deepAll(bobChat, '.text').some((t) => t.textContent === 'hello over the wire <i>ok</i>'),
       'bob’s chat did not show the message',
       { timeout: 10000 },
     );

@@ -8,12 +8,32 @@ import { ImChat } from '../../src/components/chat/chat.js';
 import { ImConversationList } from '../../src/components/conversation-list/conversation-list.js';
 import { ImGroupPanel } from '../../src/components/group-panel/group-panel.js';
 import { ImProvider } from '../../src/components/provider/provider.js';
+import { ImMessage } from '../../src/components/message/message.js';
+import { ImMessageActions } from '../../src/components/message-actions/message-actions.js';
+import { ImComposer } from '../../src/components/composer/composer.js';
+import { ImEmojiPicker } from '../../src/components/emoji-picker/emoji-picker.js';
+import { ImLightbox } from '../../src/components/lightbox/lightbox.js';
+import { ImMergerDialog } from '../../src/components/merger-dialog/merger-dialog.js';
+import { ImConversationPicker } from '../../src/components/conversation-picker/conversation-picker.js';
+import { ImReadMembers } from '../../src/components/read-members/read-members.js';
+import { ImConfirmDialog } from '../../src/components/confirm-dialog/confirm-dialog.js';
+import { ImPinnedBar } from '../../src/components/pinned-bar/pinned-bar.js';
 import type { FakeChatClient } from './fake-client.js';
 
 defineElement('im-provider', ImProvider);
 defineElement('im-conversation-list', ImConversationList);
 defineElement('im-chat', ImChat);
 defineElement('im-group-panel', ImGroupPanel);
+defineElement('im-message', ImMessage);
+defineElement('im-message-actions', ImMessageActions);
+defineElement('im-composer', ImComposer);
+defineElement('im-emoji-picker', ImEmojiPicker);
+defineElement('im-lightbox', ImLightbox);
+defineElement('im-merger-dialog', ImMergerDialog);
+defineElement('im-conversation-picker', ImConversationPicker);
+defineElement('im-read-members', ImReadMembers);
+defineElement('im-confirm-dialog', ImConfirmDialog);
+defineElement('im-pinned-bar', ImPinnedBar);
 
 /** Every standalone / provider lookup gets `fake`; returns the configs it was asked for. */
 export function useFakeClient(fake: FakeChatClient): ClientConfig[] {
@@ -32,4 +52,4 @@ export function resetClientFactory(): void {
 /** Attributes that make a provider or a standalone element resolve a client. */
 export const AUTH = { server: 'http://fake.invalid', appId: 1400000001, userSig: 'sig' };
 
-export { shadow, part, parts } from './setup-queries.js';
+export { shadow, part, parts, deep, deepAll, deepPart, deepParts } from './setup-queries.js';

@@ -96,6 +96,11 @@ export const themeStyles = css`
     cursor: not-allowed;
     opacity: 0.6;
   }
+  .icon {
+    display: inline-block;
+    vertical-align: -0.15em;
+    flex: none;
+  }
   .visually-hidden {
     position: absolute !important;
     width: 1px;

@@ -11,6 +11,7 @@ export const chatStyles = [
       overflow: hidden;
     }
     [part~='base'] {
+      position: relative;
       display: flex;
       flex-direction: column;
       flex: 1;
@@ -29,6 +30,37 @@ export const chatStyles = [
     [part~='subtitle'] {
       color: var(--_im-muted);
       font-size: 0.85em;
+    }
+    [part~='pinned-bar'] {
+      display: flex;
+      align-items: center;
+      gap: calc(var(--_im-space) * 0.75);
+      padding: calc(var(--_im-space) * 0.5) calc(var(--_im-space) * 1.5);
+      background: var(--_im-selected);
+      border-bottom: 1px solid var(--_im-border);
+      font-size: 0.9em;
+    }
+    [part~='pinned-message'] {
+      flex: 1;
+      min-width: 0;
+      display: flex;
+      gap: var(--_im-space);
+      padding: 2px 4px;
+      border: 0;
+      background: transparent;
+      text-align: start;
+    }
+    [part~='pinned-count'] {
+      color: var(--_im-muted);
+    }
+    [part~='pinned-text'] {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    [part~='pinned-next'],
+    [part~='unpin-button'] {
+      padding: 0 8px;
     }
     [part~='messages'] {
       flex: 1;
@@ -56,82 +88,67 @@ export const chatStyles = [
       color: var(--_im-muted);
       font-size: 0.8em;
       padding: calc(var(--_im-space) * 0.5) 0;
+      text-align: center;
+    }
+    [part~='tombstone'] {
+      font-style: italic;
     }
     [part~='message'] {
-      display: flex;
-      flex-direction: column;
-      max-width: min(75%, 42em);
+      max-width: min(80%, 44em);
     }
     [part~='message-out'] {
       align-self: flex-end;
-      align-items: flex-end;
     }
     [part~='message-in'] {
       align-self: flex-start;
-      align-items: flex-start;
     }
-    [part~='sender'] {
+    [part~='typing'] {
+      padding: 0 calc(var(--_im-space) * 1.5);
       color: var(--_im-muted);
       font-size: 0.8em;
-      margin: 0 4px 2px;
+      font-style: italic;
+      min-height: 0;
     }
-    [part~='bubble'] {
-      padding: calc(var(--_im-space) * 0.75) calc(var(--_im-space) * 1.25);
-      border-radius: var(--_im-radius);
-      overflow-wrap: anywhere;
-      background: var(--_im-surface);
-      color: var(--_im-text);
+    [part~='typing']:empty,
+    [part~='toast']:empty {
+      display: none;
     }
-    .text {
-      white-space: pre-wrap;
+    [part~='toast'] {
+      align-self: center;
+      margin: 0 0 4px;
+      padding: 2px 12px;
+      border-radius: 999px;
+      background: var(--_im-text);
+      color: var(--_im-bg);
+      font-size: 0.85em;
     }
-    [part~='message-out'] [part~='bubble'] {
-      background: var(--_im-primary);
-      color: var(--_im-on-primary);
-    }
-    [part~='message-pending'] [part~='bubble'] {
-      opacity: 0.75;
-    }
-    [part~='message-failed'] [part~='bubble'] {
-      outline: 1px solid var(--_im-danger);
-    }
-    [part~='meta'] {
+    [part~='selection-bar'] {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
-      gap: 6px;
-      color: var(--_im-muted);
-      font-size: 0.75em;
-      margin: 2px 4px 0;
-    }
-    [part~='status-failed'] {
-      color: var(--_im-danger);
-    }
-    [part~='retry-button'] {
-      padding: 0 6px;
-      font-size: 1em;
-    }
-    [part~='composer'] {
-      display: flex;
       gap: var(--_im-space);
-      align-items: flex-end;
       padding: var(--_im-space) calc(var(--_im-space) * 1.5);
       border-top: 1px solid var(--_im-border);
     }
-    [part~='input'] {
+    [part~='selection-count'] {
       flex: 1;
-      resize: none;
-      field-sizing: content;
-      min-height: 2.5em;
-      max-height: 10em;
-      font: inherit;
-      color: var(--_im-text);
-      background: var(--_im-bg);
-      border: 1px solid var(--_im-border);
-      border-radius: calc(var(--_im-radius) * 0.8);
-      padding: calc(var(--_im-space) * 0.75) var(--_im-space);
+      color: var(--_im-muted);
     }
-    [part~='input']:disabled {
-      background: var(--_im-surface);
+    [part~='delete-button'] {
+      color: var(--_im-danger);
+    }
+    [part~='drop-overlay'] {
+      position: absolute;
+      inset: 0;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      background: color-mix(in srgb, var(--_im-bg) 80%, transparent);
+      border: 2px dashed var(--_im-primary);
+      border-radius: var(--_im-radius);
+      color: var(--_im-primary);
+      font-weight: 600;
+      pointer-events: none;
     }
   `,
 ];

@@ -1,12 +1,28 @@
 /**
  * The message timeline of one conversation: the newest page, older pages on demand, live
- * additions, and sending with pending / success / failed states and retry. Messages are kept in
- * server-sequence order; messages not yet acknowledged (sequence 0) stay at the end.
+ * additions, and sending with pending / success / failed states, retry, upload progress and
+ * cancelled uploads. Messages are kept in server-sequence order; messages not yet acknowledged
+ * (sequence 0) stay at the end.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../core/client-types.js';
-import { LIMITS } from '../../protocol/constants.js';
+import { ErrorCode } from '../../protocol/codes.js';
+import { LIMITS, type ConversationType } from '../../protocol/constants.js';
 import { parseConversationID, type Message } from '../../protocol/types.js';
+import { isMediaMessage } from '../base/message-utils.js';
+
+/** Where a message of this conversation goes: `to` and `conversationType` of the create calls. */
+export interface SendTarget {
+  to: string;
+  conversationType: ConversationType;
+}
+
+/** Builds a message with the client; `progress` feeds the upload progress of that message. */
+export type MessageFactory = (
+  client: ChatClient,
+  target: SendTarget,
+  progress: (percent: number) => void,
+) => Message;
 
 export interface MessageListOptions {
   client: () => ChatClient | null;
@@ -35,6 +51,11 @@ export class MessageListController implements ReactiveController {
   isCompleted = false;
   loadingOlder = false;
 
+  /** Upload progress (0..1) of media messages being sent, by message ID. */
+  readonly progress = new Map<string, number>();
+  /** Local previews (object URLs) of media being sent, by message ID. */
+  readonly previews = new Map<string, string>();
+
   private nextReqMessageID = '';
   private token = 0;
   /** The message objects the client created, kept so a failed send can be retried as-is. */
@@ -58,7 +79,41 @@ export class MessageListController implements ReactiveController {
     this.loadingOlder = false;
     this.nextReqMessageID = '';
     this.created.clear();
+    this.progress.clear();
+    for (const url of this.previews.values()) URL.revokeObjectURL(url);
+    this.previews.clear();
     this.host.requestUpdate();
+  }
+
+  hostDisconnected(): void {
+    for (const url of this.previews.values()) URL.revokeObjectURL(url);
+    this.previews.clear();
+  }
+
+  /** The loaded message with this ID. */
+  get(messageID: string): Message | undefined {
+    return this.messages.find((m) => m.ID === messageID);
+  }
+
+  /** Change fields of loaded messages in place (read receipts and the like). */
+  patch(update: (m: Message) => Partial<Message> | null): void {
+    let changed = false;
+    this.messages = this.messages.map((m) => {
+      const fields = update(m);
+      if (!fields) return m;
+      changed = true;
+      return { ...m, ...fields };
+    });
+    if (changed) this.host.requestUpdate();
+  }
+
+  /** Drop messages (deleted for me, cancelled uploads). */
+  remove(messageIDs: readonly string[]): void {
+    const ids = new Set(messageIDs);
+    const before = this.messages.length;
+    this.messages = this.messages.filter((m) => !ids.has(m.ID));
+    for (const id of ids) this.forget(id);
+    if (this.messages.length !== before) this.host.requestUpdate();
   }
 
   /** Load the newest page. Resolves false when it could not be loaded (yet). */
@@ -130,24 +185,49 @@ export class MessageListController implements ReactiveController {
     }
   }
 
-  /** Create and send a text message; it shows as pending at once. */
-  async sendText(text: string): Promise<void> {
-    const client = this.options.client();
+  /** Where messages of this conversation go, or null (no client, system conversation). */
+  target(): SendTarget | null {
     const parts = parseConversationID(this.options.conversationID());
-    if (!client || !parts || parts.type === '@TIM#SYSTEM') return;
+    if (!parts || parts.type === '@TIM#SYSTEM') return null;
+    return { to: parts.target, conversationType: parts.type };
+  }
+
+  /** Create and send a text message; it shows as pending at once. */
+  async sendText(text: string): Promise<Message | null> {
+    return this.send((client, target) =>
+      client.createTextMessage({ ...target, payload: { text } }),
+    );
+  }
+
+  /**
+   * Create a message with `factory` and send it; it shows as pending at once, with upload
+   * progress for media. `preview` is a local object URL shown until the upload is done (it is
+   * revoked when no longer needed). Resolves with the acknowledged message, or null.
+   */
+  async send(factory: MessageFactory, preview?: string): Promise<Message | null> {
+    const client = this.options.client();
+    const target = this.target();
+    if (!client || !target) {
+      if (preview) URL.revokeObjectURL(preview);
+      return null;
+    }
     let message: Message;
+    let id = '';
     try {
-      message = client.createTextMessage({
-        to: parts.target,
-        conversationType: parts.type,
-        payload: { text },
+      message = factory(client, target, (percent) => {
+        if (!id || !this.created.has(id)) return;
+        this.progress.set(id, Math.max(0, Math.min(1, Number(percent) || 0)));
+        this.host.requestUpdate();
       });
     } catch (error) {
+      if (preview) URL.revokeObjectURL(preview);
       this.options.onError?.(error);
-      return;
+      return null;
     }
+    id = message.ID;
     this.created.set(message.ID, message);
-    await this.deliver(client, message);
+    if (preview) this.previews.set(message.ID, preview);
+    return this.deliver(client, message);
   }
 
   /** Send a failed message again (same ID, so the server deduplicates). */
@@ -158,19 +238,45 @@ export class MessageListController implements ReactiveController {
     await this.deliver(client, message);
   }
 
-  private async deliver(client: ChatClient, message: Message): Promise<void> {
+  /** Whether this tab created the message and has not seen it acknowledged yet. */
+  isOwnPending(messageID: string): boolean {
+    return this.created.has(messageID);
+  }
+
+  private async deliver(client: ChatClient, message: Message): Promise<Message | null> {
     const token = this.token;
+    // Media show an upload bar (with Cancel) from the start.
+    if (isMediaMessage(message)) this.progress.set(message.ID, 0);
     this.put({ ...message, status: 'unSend' });
     try {
       const res = await client.sendMessage(message);
-      if (token !== this.token) return;
-      this.created.delete(message.ID);
-      this.put({ ...message, ...res.data.message, status: 'success' });
+      if (token !== this.token) return null;
+      this.forget(message.ID);
+      const sent: Message = { ...message, ...res.data.message, status: 'success' };
+      this.put(sent);
       this.options.onSent?.(res.data.message);
+      return sent;
     } catch (error) {
-      if (token !== this.token) return;
+      if (token !== this.token) return null;
+      if ((error as { code?: unknown })?.code === ErrorCode.UPLOAD_CANCELLED) {
+        // Cancelled by the user: the message goes away instead of failing.
+        this.remove([message.ID]);
+        return null;
+      }
+      this.progress.delete(message.ID);
       this.put({ ...message, status: 'fail' });
       this.options.onError?.(error);
+      return null;
+    }
+  }
+
+  private forget(messageID: string): void {
+    this.created.delete(messageID);
+    this.progress.delete(messageID);
+    const preview = this.previews.get(messageID);
+    if (preview) {
+      URL.revokeObjectURL(preview);
+      this.previews.delete(messageID);
     }
   }
 

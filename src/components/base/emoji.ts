@@ -1,0 +1,48 @@
+/** The emoji offered by `<im-emoji-picker>`: the character and its accessible name. */
+export interface EmojiEntry {
+  emoji: string;
+  name: string;
+}
+
+export const EMOJI: readonly EmojiEntry[] = [
+  { emoji: '👍', name: 'thumbs up' },
+  { emoji: '❤️', name: 'red heart' },
+  { emoji: '😂', name: 'face with tears of joy' },
+  { emoji: '😮', name: 'face with open mouth' },
+  { emoji: '😢', name: 'crying face' },
+  { emoji: '🙏', name: 'folded hands' },
+  { emoji: '🎉', name: 'party popper' },
+  { emoji: '👀', name: 'eyes' },
+  { emoji: '😀', name: 'grinning face' },
+  { emoji: '😄', name: 'grinning face with smiling eyes' },
+  { emoji: '😅', name: 'grinning face with sweat' },
+  { emoji: '🙂', name: 'slightly smiling face' },
+  { emoji: '😉', name: 'winking face' },
+  { emoji: '😊', name: 'smiling face with smiling eyes' },
+  { emoji: '😍', name: 'smiling face with heart-eyes' },
+  { emoji: '😘', name: 'face blowing a kiss' },
+  { emoji: '😎', name: 'smiling face with sunglasses' },
+  { emoji: '🤔', name: 'thinking face' },
+  { emoji: '😐', name: 'neutral face' },
+  { emoji: '🙄', name: 'face with rolling eyes' },
+  { emoji: '😴', name: 'sleeping face' },
+  { emoji: '😷', name: 'face with medical mask' },
+  { emoji: '🤯', name: 'exploding head' },
+  { emoji: '🥳', name: 'partying face' },
+  { emoji: '😭', name: 'loudly crying face' },
+  { emoji: '😡', name: 'enraged face' },
+  { emoji: '🤝', name: 'handshake' },
+  { emoji: '👏', name: 'clapping hands' },
+  { emoji: '👋', name: 'waving hand' },
+  { emoji: '💪', name: 'flexed biceps' },
+  { emoji: '👎', name: 'thumbs down' },
+  { emoji: '👌', name: 'OK hand' },
+  { emoji: '🔥', name: 'fire' },
+  { emoji: '✨', name: 'sparkles' },
+  { emoji: '⭐', name: 'star' },
+  { emoji: '✅', name: 'check mark button' },
+  { emoji: '❌', name: 'cross mark' },
+  { emoji: '💯', name: 'hundred points' },
+  { emoji: '🚀', name: 'rocket' },
+  { emoji: '☕', name: 'hot beverage' },
+];
