@@ -14,6 +14,7 @@ import {
   unreadLabel,
 } from '../base/format.js';
 import { ImElement } from '../base/im-element.js';
+import { safeUrl } from '../base/message-utils.js';
 import { ClientEventsController } from '../controllers/client-events-controller.js';
 import { ImConversationSelectEvent } from '../events.js';
 import { conversationListStyles } from './conversation-list.styles.js';
@@ -195,7 +196,7 @@ export class ImConversationList extends ImElement {
 
   private renderItem(c: Conversation, index: number, focusIndex: number) {
     const name = conversationName(c);
-    const avatar = conversationAvatar(c);
+    const avatar = safeUrl(conversationAvatar(c));
     const isSelected = c.conversationID === this.selected;
     const unread = c.unreadCount > 0;
     const time = c.lastMessage?.lastTime ?? 0;

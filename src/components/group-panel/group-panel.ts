@@ -6,6 +6,7 @@ import { EVENT, LIMITS, type MemberRole } from '../../protocol/constants.js';
 import type { Group, GroupMember } from '../../protocol/types.js';
 import { groupTypeLabel, initials, memberName } from '../base/format.js';
 import { ImElement } from '../base/im-element.js';
+import { safeUrl } from '../base/message-utils.js';
 import { ClientEventsController } from '../controllers/client-events-controller.js';
 import { ImGroupJoinedEvent, ImGroupQuitEvent, toErrorDetail } from '../events.js';
 import { groupPanelStyles } from './group-panel.styles.js';
@@ -218,8 +219,8 @@ export class ImGroupPanel extends ImElement {
     const isSelf = m.userID === this.loginUser;
     return html`<li part="member">
       ${
-        m.avatar
-          ? html`<img part="avatar" class="avatar" src=${m.avatar} alt="" />`
+        safeUrl(m.avatar)
+          ? html`<img part="avatar" class="avatar" src=${safeUrl(m.avatar)} alt="" />`
           : html`<span part="avatar" class="avatar" aria-hidden="true">${initials(name)}</span>`
       }
       <span part="member-name">${name}${isSelf ? ' (you)' : ''}</span>
@@ -236,8 +237,8 @@ export class ImGroupPanel extends ImElement {
     return html`<div part="base">
       <div part="header">
         ${
-          group?.avatar
-            ? html`<img part="avatar" class="avatar" src=${group.avatar} alt="" />`
+          safeUrl(group?.avatar)
+            ? html`<img part="avatar" class="avatar" src=${safeUrl(group?.avatar)} alt="" />`
             : html`<span part="avatar" class="avatar" aria-hidden="true">${initials(name)}</span>`
         }
         <div class="heading">
