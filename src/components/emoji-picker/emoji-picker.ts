@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { EMOJI, type EmojiEntry } from '../base/emoji.js';
 import { deepActiveElement } from '../base/message-utils.js';
 import { ImSubElement } from '../base/sub-element.js';
+import { PopoverController } from '../controllers/popover-controller.js';
 import { ImEmojiSelectEvent } from '../events.js';
 import { emojiPickerStyles } from './emoji-picker.styles.js';
 
@@ -34,14 +35,15 @@ export class ImEmojiPicker extends ImSubElement {
 
   private returnTo: HTMLElement | null = null;
   private anchor: Element | null = null;
+  private readonly popup = new PopoverController(this, {
+    panel: () => this.panel,
+    place: (panel) => this.place(panel),
+    inside: () => [this.anchor],
+    onOutside: () => this.hide(false),
+  });
 
   get isOpen(): boolean {
     return this.open;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onOutside, true);
   }
 
   async show(anchor: Element): Promise<void> {
@@ -49,33 +51,22 @@ export class ImEmojiPicker extends ImSubElement {
     this.anchor = anchor;
     this.open = true;
     await this.updateComplete;
-    const panel = this.panel;
-    if (!panel) return;
-    if (typeof panel.showPopover === 'function' && !panel.matches(':popover-open')) {
-      panel.showPopover();
-    }
-    this.place();
-    document.addEventListener('pointerdown', this.onOutside, true);
+    this.popup.show();
     this.buttons()[0]?.focus();
   }
 
   hide(returnFocus = true): void {
     if (!this.open) return;
-    const panel = this.panel;
-    if (panel && typeof panel.hidePopover === 'function' && panel.matches(':popover-open')) {
-      panel.hidePopover();
-    }
+    this.popup.hide();
     this.open = false;
-    document.removeEventListener('pointerdown', this.onOutside, true);
     const target = this.returnTo;
     this.returnTo = null;
     if (returnFocus && target?.isConnected) target.focus();
   }
 
   /** Above the anchor when there is room, else below; inside the viewport. */
-  private place(): void {
-    const panel = this.panel;
-    if (!panel || !this.anchor) return;
+  private place(panel: HTMLElement): void {
+    if (!this.anchor) return;
     const a = this.anchor.getBoundingClientRect();
     const p = panel.getBoundingClientRect();
     const margin = 8;
@@ -89,11 +80,6 @@ export class ImEmojiPicker extends ImSubElement {
   private buttons(): HTMLButtonElement[] {
     return [...(this.panel?.querySelectorAll<HTMLButtonElement>("[part~='emoji']") ?? [])];
   }
-
-  private readonly onOutside = (event: PointerEvent): void => {
-    const path = event.composedPath();
-    if (!path.includes(this) && !(this.anchor && path.includes(this.anchor))) this.hide(false);
-  };
 
   private onKeyDown(event: KeyboardEvent): void {
     const buttons = this.buttons();

@@ -1,6 +1,7 @@
 import { html } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ImSubElement } from '../base/sub-element.js';
+import { PopoverController } from '../controllers/popover-controller.js';
 import { ImMenuSelectEvent } from '../events.js';
 import { messageActionsStyles } from './message-actions.styles.js';
 
@@ -44,11 +45,11 @@ export class ImMessageActions extends ImSubElement {
   @query("[part~='menu-button']") private button?: HTMLButtonElement;
 
   private readonly menuID = `im-menu-${++nextID}`;
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onOutside, true);
-  }
+  private readonly popup = new PopoverController(this, {
+    panel: () => this.menu,
+    place: (menu) => this.place(menu),
+    onOutside: () => this.hide(false),
+  });
 
   /** Open the menu and focus its first item. */
   async show(): Promise<void> {
@@ -56,33 +57,22 @@ export class ImMessageActions extends ImSubElement {
     if (this.current.length === 0) return;
     this.open = true;
     await this.updateComplete;
-    const menu = this.menu;
-    if (!menu) return;
-    if (typeof menu.showPopover === 'function' && !menu.matches(':popover-open')) {
-      menu.showPopover();
-    }
-    this.place();
-    document.addEventListener('pointerdown', this.onOutside, true);
+    this.popup.show();
     this.itemButtons()[0]?.focus();
   }
 
   /** Close the menu; focus goes back to the button unless `returnFocus` is false. */
   hide(returnFocus = true): void {
     if (!this.open) return;
-    const menu = this.menu;
-    if (menu && typeof menu.hidePopover === 'function' && menu.matches(':popover-open')) {
-      menu.hidePopover();
-    }
+    this.popup.hide();
     this.open = false;
-    document.removeEventListener('pointerdown', this.onOutside, true);
     if (returnFocus) this.button?.focus();
   }
 
   /** Below the button, right-aligned, kept inside the viewport. */
-  private place(): void {
-    const menu = this.menu;
+  private place(menu: HTMLElement): void {
     const button = this.button;
-    if (!menu || !button) return;
+    if (!button) return;
     const b = button.getBoundingClientRect();
     const m = menu.getBoundingClientRect();
     const margin = 8;
@@ -97,10 +87,6 @@ export class ImMessageActions extends ImSubElement {
   private itemButtons(): HTMLButtonElement[] {
     return [...(this.menu?.querySelectorAll<HTMLButtonElement>("[role='menuitem']") ?? [])];
   }
-
-  private readonly onOutside = (event: PointerEvent): void => {
-    if (!event.composedPath().includes(this)) this.hide(false);
-  };
 
   private onMenuKeyDown(event: KeyboardEvent): void {
     const items = this.itemButtons();
