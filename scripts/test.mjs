@@ -27,7 +27,7 @@ const nodeTest = (...dirs) => [
   ...dirs.flatMap(testFiles),
 ];
 const stages = [
-  ['server', nodeTest('test/protocol', 'test/server', 'test/reliability')],
+  ['server', nodeTest('test/protocol', 'test/build', 'test/server', 'test/reliability')],
   ['browser', [process.execPath, 'scripts/test-browser.mjs']],
   ['e2e', nodeTest('test/e2e')],
 ];
