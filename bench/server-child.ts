@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { startServer } from '../src/server/index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imkit-bench-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, log: false });
+// Load from one address at full speed: the per-address and per-user rate limits are off here.
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  log: false,
+  connectionsPerIP: 0,
+  sendRate: 0,
+  groupRate: 0,
+});
 process.stdout.write(
   JSON.stringify({
     url: server.url,

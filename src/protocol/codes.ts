@@ -29,6 +29,8 @@ export const ErrorCode = {
   NOT_GROUP_MEMBER: 10007,
   FRAME_TOO_LARGE: 10018,
   RATE_LIMITED: 10006,
+  /** Message send frequency exceeded (per user, or per group by priority). */
+  SEND_FREQUENCY_LIMIT: 10023,
   ACCOUNT_NOT_FOUND: 20003,
   MESSAGE_BODY_TOO_LARGE: 80002,
   // message lifecycle (Tencent's codes)

@@ -11,10 +11,19 @@
  *   --translate-url URL translator for translateText (POST JSON; default: none, 2118)
  *   --public-url URL    base of upload URLs when behind a proxy (default: from the Host header)
  *   --media DIR         uploads directory (default <data>/media)
+ *   --send-rate N       messages per second per user (default 20; 0: off)
+ *   --send-burst N      messages a user may send at once (default 40)
+ *   --group-rate N      messages per second per group, Normal priority (default 40; 0: off)
+ *   --group-high-cap N  messages per second High priority may still fill (default 80)
+ *   --ip-connections N  WebSocket connection attempts per client address per window (default 30)
+ *   --ip-window S       that window in seconds (default 10)
+ *   --trust-proxy       client address from the last X-Forwarded-For entry
+ *   --max-upload-mb N   cap on every upload kind, in MB (default: Tencent's per-kind limits)
  *   --help
  */
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
+import { isLoopbackHost } from './net.js';
 
 const USAGE = `Usage: imkit-server [options]
 
@@ -23,26 +32,48 @@ const USAGE = `Usage: imkit-server [options]
   --data DIR          data directory holding imkit.sqlite (default ./data)
   --dev               dev mode: enables GET /dev/usersig (UserSigs for anyone) and the demo
   --allow-remote-dev  allow --dev on a non-loopback host (anyone who can reach it can log in as anyone)
-  --max-instances N   login instances per user before the oldest is kicked (default 10)
   --recall-window S   seconds a sender may recall a message (default 120)
   --translate-url URL translateText POSTs {sourceTextList, sourceLanguage, targetLanguage} here
                       and expects {translatedTextList} (default: none; translateText answers 2118)
   --public-url URL    base URL of uploaded files when behind a proxy (default: from the Host header)
   --media DIR         uploads directory (default <data>/media)
+
+Limits (refusals change nothing; 0 turns a rate limit off):
+  --send-rate N       sendMessage per user per second, token bucket (default 20); over it: 10023
+  --send-burst N      sends a user may make at once before the rate applies (default 40)
+  --group-rate N      messages per second per group (default 40, Tencent's), by priority: a
+                      message is admitted while the group admitted fewer than N/2 (Lowest),
+                      3N/4 (Low), N (Normal) or --group-high-cap (High) messages in the last
+                      second; the others get 10023, so Lowest is shed first and High last
+  --group-high-cap N  hard cap per group per second that High priority may fill (default 80)
+  --ip-connections N  WebSocket connection attempts per client address (IPv4, or IPv6 /64) per
+                      window; over it the upgrade is answered HTTP 429 (default 30; loopback too)
+  --ip-window S       that window in seconds (default 10)
+  --trust-proxy       the client address is the last X-Forwarded-For entry: only behind your own
+                      reverse proxy, which must set it (otherwise every client shares its address)
+  --max-upload-mb N   cap on every upload kind, in MB (default: 28 MB images/audio, 100 MB
+                      files/video, Tencent's); over it: HTTP 413 {code: 7005}
+  --max-instances N   login instances per user; a newer one kicks the oldest, which is closed
+                      4001 (default: the app's setting, 10)
+
   --help              show this help
 `;
-
-function isLoopback(host: string): boolean {
-  return (
-    host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-  );
-}
 
 function intFlag(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) {
     process.stderr.write(`${name} must be an integer >= ${min}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function numFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    process.stderr.write(`${name} must be a number >= 0\n`);
     process.exit(2);
   }
   return n;
@@ -63,6 +94,14 @@ async function main(): Promise<void> {
         'translate-url': { type: 'string' },
         'public-url': { type: 'string' },
         media: { type: 'string' },
+        'send-rate': { type: 'string' },
+        'send-burst': { type: 'string' },
+        'group-rate': { type: 'string' },
+        'group-high-cap': { type: 'string' },
+        'ip-connections': { type: 'string' },
+        'ip-window': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
+        'max-upload-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -77,7 +116,7 @@ async function main(): Promise<void> {
   }
   const host = values.host ?? '127.0.0.1';
   const dev = values.dev ?? false;
-  if (dev && !isLoopback(host) && !values['allow-remote-dev']) {
+  if (dev && !isLoopbackHost(host) && !values['allow-remote-dev']) {
     process.stderr.write(
       `Refusing dev mode on ${host}: /dev/usersig would let anyone on the network log in as anyone.\n` +
         `Bind to 127.0.0.1, or pass --allow-remote-dev if you mean it.\n`,
@@ -92,6 +131,14 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  const ipWindow = numFlag(values['ip-window'], '--ip-window');
+  if (ipWindow === 0) {
+    process.stderr.write(
+      '--ip-window must be > 0 (use --ip-connections 0 to turn the limit off)\n',
+    );
+    process.exit(2);
+  }
+  const maxUploadMB = numFlag(values['max-upload-mb'], '--max-upload-mb');
   const server = await startServer({
     port,
     host,
@@ -102,6 +149,15 @@ async function main(): Promise<void> {
     translateURL: values['translate-url'],
     publicURL: values['public-url'],
     mediaDir: values.media,
+    sendRate: numFlag(values['send-rate'], '--send-rate'),
+    sendBurst: intFlag(values['send-burst'], '--send-burst', 1),
+    groupRate: numFlag(values['group-rate'], '--group-rate'),
+    groupHighCap: numFlag(values['group-high-cap'], '--group-high-cap'),
+    connectionsPerIP: intFlag(values['ip-connections'], '--ip-connections', 0),
+    connectionWindowMs: ipWindow === undefined ? undefined : ipWindow * 1000,
+    trustProxy: values['trust-proxy'] ?? false,
+    maxUploadBytes: maxUploadMB === undefined ? undefined : Math.floor(maxUploadMB * 1024 * 1024),
+    allowRemoteDev: values['allow-remote-dev'] ?? false,
     log: process.env.IMKIT_LOG !== '0',
   });
   const lines = [

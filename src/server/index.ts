@@ -5,12 +5,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { ErrorCode } from '../protocol/codes.js';
 import { MemoryBus, MemoryPresence } from './bus/memory.js';
 import { Connection } from './connection.js';
 import { createHttpHandler } from './http.js';
+import {
+  ConnectionLimiter,
+  createSendLimits,
+  DEFAULT_LIMITS,
+  monotonicMs,
+  type MsClock,
+} from './limits.js';
 import { createLogger } from './log.js';
 import { createMediaHttp } from './media-http.js';
 import { Metrics } from './metrics.js';
+import { addressKey, clientAddress, isLoopbackHost } from './net.js';
 import { findRepoRoot } from './paths.js';
 import { AuthService } from './services/auth.js';
 import { ConversationService } from './services/conversations.js';
@@ -41,8 +50,10 @@ export interface ServerOptions {
   dataDir?: string;
   /** Overrides dataDir; ':memory:' allowed. */
   dbFile?: string;
-  /** Dev mode: enables GET /dev/usersig. */
+  /** Dev mode: enables GET /dev/usersig. Refused on a non-loopback host unless allowRemoteDev. */
   dev?: boolean;
+  /** Let dev mode bind a non-loopback host (anyone who reaches it can log in as anyone). */
+  allowRemoteDev?: boolean;
   /** Instances per user; overrides the app setting (default 10). */
   maxInstances?: number;
   /** WebSocket ping interval; a socket that misses one ping is terminated. Default 30000. */
@@ -69,6 +80,24 @@ export interface ServerOptions {
   extensionConflictWindowMs?: number;
   /** Server clock in seconds (tests). Default: the system clock. */
   now?: () => number;
+  /** sendMessage per user: tokens per second (limits.ts). 0: no limit. Default 20. */
+  sendRate?: number;
+  /** sendMessage per user: bucket size. Default 40. */
+  sendBurst?: number;
+  /** Group messages per second for Normal priority (Low 3/4, Lowest 1/2). 0: no limit. Default 40. */
+  groupRate?: number;
+  /** Group messages per second High priority may still fill (never below groupRate). Default 80. */
+  groupHighCap?: number;
+  /** WebSocket upgrade attempts per client address per window; over it: 429. 0: no limit. Default 30. */
+  connectionsPerIP?: number;
+  /** The window of connectionsPerIP. Default 10000. */
+  connectionWindowMs?: number;
+  /** Take the client address from the last X-Forwarded-For entry (behind your proxy). Default false. */
+  trustProxy?: boolean;
+  /** Caps every upload kind below LIMITS.uploadBytes. Default: no cap. */
+  maxUploadBytes?: number;
+  /** Monotonic clock of the rate limits, in milliseconds (tests). Default performance.now. */
+  limitClockMs?: MsClock;
 }
 
 export interface RunningServer {
@@ -87,6 +116,41 @@ export const DEFAULT_DEV_USERSIG_EXPIRE = 7 * 86400;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const root = findRepoRoot();
   const host = options.host ?? '127.0.0.1';
+  if (options.dev && !isLoopbackHost(host) && !options.allowRemoteDev) {
+    throw new Error(
+      `refusing dev mode on ${host}: /dev/usersig would let anyone who reaches it log in as ` +
+        'anyone (bind a loopback host, or set allowRemoteDev / --allow-remote-dev)',
+    );
+  }
+  for (const key of [
+    'sendRate',
+    'sendBurst',
+    'groupRate',
+    'groupHighCap',
+    'connectionsPerIP',
+    'connectionWindowMs',
+    'maxUploadBytes',
+  ] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new Error(`${key} must be a number >= 0`);
+    }
+  }
+  const limitClock = options.limitClockMs ?? monotonicMs;
+  const sendLimits = createSendLimits(
+    {
+      sendRate: options.sendRate ?? DEFAULT_LIMITS.sendRate,
+      sendBurst: options.sendBurst ?? DEFAULT_LIMITS.sendBurst,
+      groupRate: options.groupRate ?? DEFAULT_LIMITS.groupRate,
+      groupHighCap: options.groupHighCap ?? DEFAULT_LIMITS.groupHighCap,
+    },
+    limitClock,
+  );
+  const connectionLimiter = new ConnectionLimiter(
+    options.connectionsPerIP ?? DEFAULT_LIMITS.connectionsPerIP,
+    options.connectionWindowMs ?? DEFAULT_LIMITS.connectionWindowMs,
+    limitClock,
+  );
   const dbFile = options.dbFile ?? join(resolve(options.dataDir ?? './data'), 'imkit.sqlite');
   const log = createLogger(options.log ?? true, process.env.IMKIT_DEBUG === '1');
   const metrics = new Metrics();
@@ -110,7 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   };
   const conversations = new ConversationService(deps);
-  const messages = new MessageService(deps);
+  const messages = new MessageService(deps, undefined, sendLimits);
   const pins = new PinService(deps);
   const services = {
     auth: new AuthService(deps, options.maxInstances),
@@ -138,7 +202,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         options.dataDir ? join(resolve(options.dataDir), 'media') : join(dirname(dbFile), 'media'),
       );
     const media = createMediaHttp({
-      uploads: new UploadService(deps, mediaStore),
+      uploads: new UploadService(deps, mediaStore, options.maxUploadBytes),
       log,
       publicURL: options.publicURL ?? '',
     });
@@ -191,6 +255,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (path !== '/ws') {
         socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         socket.destroy();
+        return;
+      }
+      const address = clientAddress(req, options.trustProxy ?? false);
+      if (!connectionLimiter.attempt(addressKey(address))) {
+        metrics.rateLimited.connection++;
+        log.debug('connection attempts over the limit', { address });
+        const body = JSON.stringify({
+          code: ErrorCode.RATE_LIMITED,
+          message: 'too many connection attempts from this address',
+        });
+        const retryAfter = Math.ceil(connectionLimiter.windowMs / 1000);
+        socket.on('error', () => socket.destroy());
+        socket.once('finish', () => socket.destroy());
+        socket.end(
+          'HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n' +
+            `Retry-After: ${retryAfter}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
         return;
       }
       activeTransport.handleUpgrade(req, socket, head);

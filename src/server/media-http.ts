@@ -6,8 +6,8 @@
  * - `POST /upload?kind=image|file|audio|video&name=<file name>`: raw bytes as the body, the file's
  *   Content-Type, UserSig headers. Answers `{code: 0, data: UploadResult}` or `{code, message}`:
  *   400 10004 (bad kind/name, not an image), 401 (UserSig codes 70001..70020), 413 7005 (over
- *   LIMITS.uploadBytes[kind]: refused from Content-Length, or reading stops when the stream passes
- *   it), 400 7006 (empty), 500 7007 (storage failure). The connection is closed after a 413.
+ *   UploadService.limitFor(kind): LIMITS.uploadBytes[kind], lowered by `--max-upload-mb`; refused
+ *   from Content-Length, or reading stops when the stream passes it), 400 7006 (empty), 500 7007 (storage failure). The connection is closed after a 413.
  * - `GET|HEAD /media/<uuid>/<file>`: the stored file with its content type, nosniff,
  *   `Cache-Control: private, max-age=31536000, immutable`, `Content-Disposition: attachment` for
  *   kind=file, single byte ranges (206 / 416), CORS and CORP open (URLs are capabilities).
@@ -15,7 +15,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { ErrorCode } from '../protocol/codes.js';
-import { LIMITS } from '../protocol/constants.js';
 import { ImError } from './errors.js';
 import type { Logger } from './log.js';
 import { MediaTooLargeError } from './services/media/store.js';
@@ -159,7 +158,7 @@ export function createMediaHttp(options: MediaHttpOptions) {
         message: err.message,
       });
     }
-    const max = LIMITS.uploadBytes[kind as MediaKind];
+    const max = uploads.limitFor(kind as MediaKind);
     const declared = Number(header(req, 'content-length') ?? NaN);
     if (declared > max) {
       return refuse(req, res, 413, {

@@ -7,6 +7,8 @@
  * - `im_messages_total`: messages committed since start (counter; idempotent retries not counted)
  * - `im_frames_total`: request frames read (counter)
  * - `im_frame_errors_total`: frames answered with an error (counter)
+ * - `im_rate_limited_total{limit="send|group|connection"}`: requests refused by a rate limit
+ *   (limits.ts): sends over the user's rate, group messages shed, WebSocket upgrades answered 429
  */
 export class Metrics {
   sockets = 0;
@@ -15,6 +17,7 @@ export class Metrics {
   messages = 0;
   frames = 0;
   frameErrors = 0;
+  readonly rateLimited = { send: 0, group: 0, connection: 0 };
 
   prometheus(): string {
     const lines: string[] = [];
@@ -41,6 +44,13 @@ export class Metrics {
       'counter',
       'Request frames answered with an error.',
       this.frameErrors,
+    );
+    lines.push(
+      '# HELP im_rate_limited_total Requests refused by a rate limit.',
+      '# TYPE im_rate_limited_total counter',
+      ...Object.entries(this.rateLimited).map(
+        ([limit, n]) => `im_rate_limited_total{limit="${limit}"} ${n}`,
+      ),
     );
     return lines.join('\n') + '\n';
   }

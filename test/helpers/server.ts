@@ -17,9 +17,21 @@ import { startServer, type RunningServer, type ServerOptions } from '../../src/s
 export { startServer };
 export type { RunningServer, ServerOptions };
 
-/** startServer with port 0, an in-memory database and no logs, unless overridden. */
+/**
+ * startServer with port 0, an in-memory database and no logs, unless overridden. Every test
+ * connects from 127.0.0.1, so the per-address connection limit is raised (suites open hundreds of
+ * sockets); the message rate limits keep the server defaults (test/reliability/limits.test.ts
+ * lowers them, tests that legitimately send fast raise them).
+ */
 export function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', dbFile: ':memory:', log: false, ...options });
+  return startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dbFile: ':memory:',
+    log: false,
+    connectionsPerIP: 100_000,
+    ...options,
+  });
 }
 
 export function wsURL(server: Pick<RunningServer, 'url'>): string {

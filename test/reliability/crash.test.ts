@@ -30,7 +30,14 @@ interface Started {
 function startCli(port: number): Promise<Started> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'src/server/cli.ts'), '--port', String(port), '--data', dataDir],
+    [
+      '--import',
+      'tsx',
+      join(root, 'src/server/cli.ts'),
+      ...['--port', String(port), '--data', dataDir],
+      // the senders stream as fast as they can: no per-user send rate in this test
+      ...['--send-rate', '0'],
+    ],
     { cwd: root, env: { ...process.env, IMKIT_LOG: '0' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   child = proc;

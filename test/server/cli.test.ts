@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '../../src/protocol/codes.js';
 import type { RunningServer } from '../../src/server/index.js';
+import { SEND_FREQUENCY_LIMIT } from '../../src/server/limits.js';
 import { genUserSig, verifyUserSig } from '../../src/server/usersig.js';
 import { connectClient, sleep, textMessage } from '../helpers/server.js';
 
@@ -27,6 +28,10 @@ test('cli: starts, prints URL and SDKAppID (and the demo in dev mode), stops on 
       '0',
       '--translate-url',
       'http://127.0.0.1:9/translate',
+      '--send-rate',
+      '0.01',
+      '--send-burst',
+      '1',
     ]);
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, IMKIT_LOG: '0' } });
     let out = '';
@@ -65,6 +70,10 @@ test('cli: starts, prints URL and SDKAppID (and the demo in dev mode), stops on 
       { code: ErrorCode.TRANSLATE_FAILED },
     );
     const { message } = await alice.request('sendMessage', textMessage('alice', 'x'));
+    // the limit flags reach the server: a burst of 1
+    await assert.rejects(alice.request('sendMessage', textMessage('alice', 'y')), {
+      code: SEND_FREQUENCY_LIMIT,
+    });
     await sleep(1100);
     await assert.rejects(
       alice.request('revokeMessage', { conversationID: 'C2Calice', messageID: message.ID }),
@@ -93,13 +102,34 @@ test('cli: --help, bad flags, and dev mode refusing a non-loopback host', () => 
   const help = spawnSync(cmd, helpArgs, { cwd: root, encoding: 'utf8' });
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--allow-remote-dev/);
-  for (const flag of ['--recall-window', '--translate-url', '--public-url', '--media']) {
+  for (const flag of [
+    '--recall-window',
+    '--translate-url',
+    '--public-url',
+    '--media',
+    '--send-rate',
+    '--send-burst',
+    '--group-rate',
+    '--group-high-cap',
+    '--ip-connections',
+    '--ip-window',
+    '--trust-proxy',
+    '--max-upload-mb',
+    '--max-instances',
+  ]) {
     assert.ok(help.stdout.includes(flag), flag);
   }
   for (const bad of [
     ['--recall-window', 'soon'],
     ['--recall-window', '-1'],
     ['--translate-url', 'ftp://x'],
+    ['--send-rate', '-1'],
+    ['--send-rate', 'fast'],
+    ['--send-burst', '0'],
+    ['--group-rate', ''],
+    ['--ip-connections', '2.5'],
+    ['--ip-window', '0'],
+    ['--max-upload-mb', '-5'],
   ]) {
     const [, args] = node('cli.ts', ['--port', '0', ...bad]);
     const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
@@ -107,10 +137,12 @@ test('cli: --help, bad flags, and dev mode refusing a non-loopback host', () => 
   }
   const [, badArgs] = node('cli.ts', ['--bogus']);
   assert.equal(spawnSync(cmd, badArgs, { cwd: root, encoding: 'utf8' }).status, 2);
-  const [, remoteArgs] = node('cli.ts', ['--dev', '--host', '0.0.0.0', '--port', '0']);
-  const remote = spawnSync(cmd, remoteArgs, { cwd: root, encoding: 'utf8' });
-  assert.equal(remote.status, 2);
-  assert.match(remote.stderr, /Refusing dev mode/);
+  for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+    const [, remoteArgs] = node('cli.ts', ['--dev', '--host', host, '--port', '0']);
+    const remote = spawnSync(cmd, remoteArgs, { cwd: root, encoding: 'utf8' });
+    assert.equal(remote.status, 2, host);
+    assert.match(remote.stderr, /Refusing dev mode/);
+  }
   const [, usage] = node('usersig-cli.ts', []);
   assert.equal(spawnSync(cmd, usage, { cwd: root, encoding: 'utf8' }).status, 2);
 });

@@ -120,8 +120,17 @@ describe('http', () => {
     assert.deepEqual(await res.json(), { status: 'ok' });
   });
 
-  test('/dev/usersig is 404 outside dev mode', async () => {
-    assert.equal((await fetch(server.url + '/dev/usersig?userID=alice')).status, 404);
+  test('/dev/usersig does not exist outside dev mode (any method, any spelling)', async () => {
+    for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT']) {
+      const res = await fetch(server.url + '/dev/usersig?userID=alice', { method });
+      assert.equal(res.status, 404, method);
+      assert.equal(res.headers.get('access-control-allow-origin'), null, method);
+      const body = await res.text();
+      assert.doesNotMatch(body, /userSig/, method);
+    }
+    for (const path of ['/dev/usersig/', '/dev/usersig/?userID=a', '/dev/UserSig?userID=a']) {
+      assert.equal((await rawGet(server.url, path)).status, 404, path);
+    }
   });
 
   test('/metrics counts authenticated sockets and committed messages', async () => {
@@ -160,6 +169,20 @@ describe('http', () => {
 });
 
 describe('dev mode', () => {
+  test('startServer refuses dev mode on a non-loopback host unless allowRemoteDev', async () => {
+    for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+      await assert.rejects(
+        startServer({ port: 0, host, dev: true, dbFile: ':memory:', log: false }),
+        /refusing dev mode/,
+        host,
+      );
+    }
+    // loopback hosts are fine; outside dev mode any host is
+    const local = await startTestServer({ dev: true, host: 'localhost' });
+    assert.equal((await fetch(`${local.url}/dev/usersig?userID=alice`)).status, 200);
+    await local.close();
+  });
+
   test('/dev/usersig answers a valid UserSig with CORS', async () => {
     const server = await startTestServer({ dev: true });
     try {

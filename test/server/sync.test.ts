@@ -30,7 +30,8 @@ async function syncAll(client: TestClient, cursor: number) {
 describe('catch-up', () => {
   let server: RunningServer;
   before(async () => {
-    server = await startTestServer();
+    // the paging test sends 2 * syncPage + 17 messages as fast as it can: no send rate limit
+    server = await startTestServer({ sendRate: 0 });
   });
   after(() => server.close());
 

@@ -14,12 +14,20 @@
  *   to the recipients' open sockets (and the sender's other sockets); not combinable with
  *   messageControlInfo (10004).
  * - recipients who set Discard for the conversation get no push (the message stays in history).
+ *
+ * Rate limits (limits.ts), both answered 10023 with nothing stored or pushed:
+ * - per user: a token bucket checked first, before anything else is read;
+ * - per group: admission by priority, checked after the membership check (so a non-member cannot
+ *   use up a group's budget) and right before the commit.
+ * A retry of a message already committed (same sender and ID) is never refused by a rate limit:
+ * it creates nothing and answers the stored message.
  */
 import { ErrorCode } from '../../protocol/codes.js';
 import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { Message } from '../../protocol/types.js';
 import type { MessageListResult, OpData, SyncResult } from '../../protocol/wire.js';
 import { ImError, invalid } from '../errors.js';
+import { noSendLimits, SEND_FREQUENCY_LIMIT, type SendLimits } from '../limits.js';
 import { c2cKey, groupKey, type StoredMessage } from '../storage/types.js';
 import { isParticipant, resolveConversation, viewsFor } from './access.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
@@ -60,8 +68,29 @@ export class MessageService {
   constructor(
     private readonly deps: ServiceDeps,
     readonly onlineOnly = new RecentOnlineMessages(),
+    private readonly limits: SendLimits = noSendLimits(),
   ) {
     this.payloads = new PayloadService(deps.storage);
+  }
+
+  /** Whether `input` repeats a message this sender already committed (an idempotent retry). */
+  private async isRetry(caller: Caller, input: OpData<'sendMessage'>['message']): Promise<boolean> {
+    const convKey =
+      input.conversationType === 'GROUP' ? groupKey(input.to) : c2cKey(caller.userID, input.to);
+    const found = await this.deps.storage.findMessage(caller.app, convKey, input.ID);
+    return found !== null && found.from === caller.userID;
+  }
+
+  /** 10023 unless the message is a retry of one already committed. */
+  private async refuseUnlessRetry(
+    caller: Caller,
+    input: OpData<'sendMessage'>['message'],
+    limit: 'send' | 'group',
+    message: string,
+  ): Promise<void> {
+    if (await this.isRetry(caller, input)) return;
+    this.deps.metrics.rateLimited[limit]++;
+    throw new ImError(SEND_FREQUENCY_LIMIT, message);
   }
 
   async send(caller: Caller, data: OpData<'sendMessage'>): Promise<{ message: Message }> {
@@ -72,6 +101,14 @@ export class MessageService {
       throw new ImError(
         ErrorCode.SEND_TO_SYSTEM_CONVERSATION,
         'messages cannot be sent to the system conversation',
+      );
+    }
+    if (!this.limits.user.take(`${app}|${caller.userID}`)) {
+      await this.refuseUnlessRetry(
+        caller,
+        input,
+        'send',
+        'message send frequency exceeded: this user sends too fast',
       );
     }
     const onlineOnly = data.options.onlineUserOnly === true;
@@ -154,6 +191,18 @@ export class MessageService {
       excludedFromUnreadCount,
       excludedFromLastMessage,
     };
+
+    if (
+      input.conversationType === 'GROUP' &&
+      !this.limits.group.admit(`${app}|${input.to}`, input.priority)
+    ) {
+      await this.refuseUnlessRetry(
+        caller,
+        input,
+        'group',
+        `message send frequency exceeded: group ${input.to} is over its rate for ${input.priority} priority`,
+      );
+    }
 
     let recipients: string[];
     if (input.conversationType === 'C2C') recipients = participants;

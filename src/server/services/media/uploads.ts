@@ -85,7 +85,15 @@ export class UploadService {
   constructor(
     private readonly deps: ServiceDeps,
     readonly store: MediaStore,
+    /** Caps every kind below LIMITS.uploadBytes (`--max-upload-mb`); 0 or unset: no cap. */
+    private readonly maxBytes = 0,
   ) {}
+
+  /** The largest upload of `kind` this server accepts, in bytes. */
+  limitFor(kind: MediaKind): number {
+    const tencent = LIMITS.uploadBytes[kind];
+    return this.maxBytes > 0 ? Math.min(tencent, this.maxBytes) : tencent;
+  }
 
   /** Verifies the X-IM-* headers like a login; returns the uploader. */
   async authenticate(headers: {
@@ -121,7 +129,7 @@ export class UploadService {
     const keys = [`${uuid}/${file}`];
     const url = (f: string) => `${req.origin}/media/${uuid}/${encodeURIComponent(f)}`;
     try {
-      const { size } = await store.put(keys[0], req.body, LIMITS.uploadBytes[req.kind]);
+      const { size } = await store.put(keys[0], req.body, this.limitFor(req.kind));
       if (size === 0) throw new ImError(ErrorCode.UPLOAD_EMPTY, 'the upload is empty');
       const result: UploadResult = {
         uuid,
