@@ -13,6 +13,8 @@ const server = await startServer({
   dbFile: ':memory:',
   dev: true,
   log: false,
+  // Every test connects from 127.0.0.1, far more often than a real address would.
+  connectionsPerIP: 0,
 });
 
 const chromiumFlags = [

@@ -5,18 +5,24 @@
  * `ChatClientImpl` (client.ts) adds the API methods on top.
  *
  * Events: every public EVENT the engine emits reaches `on()` handlers as `{name, data}`, and so do
- * the internal `im:messageSent` ({message}: a message another tab of this browser sent) and the
+ * the internal `im:messageSent` ({message} sent by another tab, or waiting/failed: `status`) and the
  * events of internal-events.ts (`im:typing`, `im:messagesDeleted`, `im:historyCleared`), for the
  * elements; `im:state` is consumed here. Subclasses see every event first (`onEvent`).
  */
 import { ErrorCode } from '../protocol/codes.js';
 import { EVENT } from '../protocol/constants.js';
-import { INTERNAL_EVENT, type EngineConfig, type EngineState } from '../protocol/rpc.js';
+import {
+  INTERNAL_EVENT,
+  type EngineConfig,
+  type EngineState,
+  type LoginAnswer,
+} from '../protocol/rpc.js';
 import type { IMResponse } from '../protocol/types.js';
 import { RPC_VERSION } from '../protocol/version.js';
 import type { CreateOptions, IMEventHandler } from './client-types.js';
 import { Emitter } from './emitter.js';
 import { IMError, invalidParameters, toIMError } from './errors.js';
+import { LoginWaiters, watchEngine } from './engine-watch.js';
 import { TabLease } from './lease.js';
 import { RpcClient } from './rpc-client.js';
 import { spawnEngine, type EngineLink, type SpawnOptions } from './spawn.js';
@@ -82,6 +88,12 @@ export abstract class ClientCore {
   /** The last login started through `ensureLogin` (page registry). */
   loginPromise: Promise<IMResponse<{ repeatLogin: boolean }>> | null = null;
   private loginKey = '';
+  /** Stops waiting on the engine's life lock. */
+  private engineWatch: AbortController | null = null;
+  /** The engine ended the session (SDK_NOT_READY: kicked, logged out): no automatic re-login. */
+  private sessionEnded = false;
+  /** Callers waiting for the next accepted login (after the engine was lost). */
+  private readonly loginWaiters = new LoginWaiters();
 
   constructor(
     SDKAppID: number,
@@ -143,14 +155,20 @@ export abstract class ClientCore {
     if (this.rpc && this.creds && this.creds.userID !== userID) this.detach();
     try {
       if (!this.rpc || this.rpc.closed) await this.attach(userID);
-      const res = await this.rpc!.call<{ repeatLogin: boolean }>(
+      const rpc = this.rpc!;
+      const res = await rpc.call<LoginAnswer>(
         'login',
         { userID, userSig },
         { timeoutMs: LOGIN_TIMEOUT_MS },
       );
+      // Notice the engine (or its worker) going away: engine-watch.ts.
+      this.engineWatch?.abort();
+      this.engineWatch = watchEngine(rpc, res.engineLock);
       this.creds = { userID, userSig };
       this.loggedIn = true;
+      this.sessionEnded = false;
       this.reattachAttempts = 0;
+      this.loginWaiters.settle(true);
       return { code: 0, data: { repeatLogin: !!res.repeatLogin } };
     } catch (err) {
       throw toIMError(err);
@@ -202,6 +220,8 @@ export abstract class ClientCore {
 
   /** Leave the engine: goodbye, release the lease, close the port. */
   private detach(): void {
+    this.engineWatch?.abort();
+    this.engineWatch = null;
     const rpc = this.rpc;
     this.rpc = null;
     if (rpc && !rpc.closed) {
@@ -234,6 +254,7 @@ export abstract class ClientCore {
     globalThis.removeEventListener?.('pageshow', this.onPageShow);
     this.detach();
     this.creds = null;
+    this.loginWaiters.settle(false);
     this.emitter.clear();
     for (const hook of destroyHooks) hook(this);
   }
@@ -252,6 +273,8 @@ export abstract class ClientCore {
   private onRpcClosed(rpc: RpcClient, local: boolean): void {
     if (local || this.rpc !== rpc) return;
     this.rpc = null;
+    this.engineWatch?.abort();
+    this.engineWatch = null;
     this.lease?.release();
     this.lease = null;
     this.link?.dispose();
@@ -260,7 +283,7 @@ export abstract class ClientCore {
     this.loggedIn = false;
     this.state = { ...this.state, ready: false, netState: 'disconnected' };
     this.emitter.emit(EVENT.NET_STATE_CHANGE, { state: 'disconnected' });
-    if (!this.creds || this.destroyed) {
+    if (!this.creds || this.destroyed || this.sessionEnded) {
       if (wasReady) this.emitter.emit(EVENT.SDK_NOT_READY, undefined);
       return;
     }
@@ -278,6 +301,7 @@ export abstract class ClientCore {
       const e = toIMError(err);
       if (e.code === ErrorCode.RPC_PORT_CLOSED || e.code === ErrorCode.NET_WAIT_ACK_TIMEOUT) return;
       this.creds = null;
+      this.loginWaiters.settle(false);
       this.emitter.emit(EVENT.SDK_NOT_READY, undefined);
       this.emitter.emit(EVENT.ERROR, { code: e.code, message: e.message });
     }
@@ -289,7 +313,10 @@ export abstract class ClientCore {
       if (!this.state.loggedIn) this.loggedIn = false;
       return;
     }
-    if (method === EVENT.SDK_NOT_READY) this.loggedIn = false;
+    if (method === EVENT.SDK_NOT_READY) {
+      this.loggedIn = false;
+      this.sessionEnded = true;
+    }
     this.emitter.emit(method, this.onEvent(method, payload));
   }
 
@@ -341,19 +368,26 @@ export abstract class ClientCore {
     return this.creds;
   }
 
-  /** Internal test hook: ask the engine to drop its socket, or read its counters. */
-  debug(
-    action: 'dropConnection' | 'goOffline' | 'goOnline' | 'info',
-  ): Promise<Record<string, unknown>> {
-    return this.call<Record<string, unknown>>('im:debug', { action }).then((r) => r.data);
+  /**
+   * After the engine was lost (9521): wait until this client is logged in again (it re-attaches by
+   * itself). false when it is destroyed, its login fails for good, or `timeoutMs` passes.
+   */
+  protected whenLoggedInAgain(timeoutMs: number): Promise<boolean> {
+    if (this.destroyed || !this.creds) return Promise.resolve(false);
+    if (this.loggedIn && this.rpc && !this.rpc.closed) return Promise.resolve(true);
+    return this.loginWaiters.wait(timeoutMs);
   }
 
-  protected async call<T>(method: string, payload: unknown = {}): Promise<IMResponse<T>> {
+  protected async call<T>(
+    method: string,
+    payload: unknown = {},
+    options: { timeoutMs?: number } = {},
+  ): Promise<IMResponse<T>> {
     if (this.destroyed)
       throw new IMError(ErrorCode.SDK_NOT_INITIALIZED, 'The client was destroyed');
     if (!this.rpc || !this.loggedIn) throw new IMError(ErrorCode.NOT_LOGGED_IN, 'Not logged in');
     try {
-      const data = await this.rpc.call<T>(method, payload);
+      const data = await this.rpc.call<T>(method, payload, options);
       return { code: 0, data };
     } catch (err) {
       throw toIMError(err);

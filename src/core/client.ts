@@ -5,6 +5,7 @@
  * - `create*Message` run synchronously in the tab (message-factory.ts).
  * - `sendMessage` uploads the file of a media message from the tab first (upload.ts), then hands
  *   the message to the engine; the object passed in is updated in place with the server's stamp.
+ *   While not connected it stays 'unSend' in the engine's outbox and the promise waits.
  * - Methods that act on a message (revoke, modify, delete, receipts...) update the object passed in
  *   and resolve; the other tabs of this browser get the same events the server pushes to other
  *   browsers (MESSAGE_REVOKED, MESSAGE_MODIFIED, ...), the acting tab gets only the result.
@@ -12,6 +13,7 @@
  *   getMessageList/getMessageListHopping pages, MESSAGE_RECEIVED and the message events. Event
  *   messages are merged into the objects the tab already handed out.
  */
+import { ErrorCode } from '../protocol/codes.js';
 import { EVENT } from '../protocol/constants.js';
 import { INTERNAL_EVENT } from '../protocol/rpc.js';
 import type { Message, MergerPayload, MessagePayload } from '../protocol/types.js';
@@ -44,6 +46,10 @@ export {
 
 /** While typing, one typing status per peer per this many ms. */
 export const TYPING_THROTTLE_MS = 3000;
+/** A send waits for its acknowledgement as long as it takes (the largest timer browsers allow). */
+const SEND_TIMEOUT_MS = 2_147_483_647;
+/** How long a send waits for the client to log in again after the engine was lost. */
+const REATTACH_WAIT_MS = 60_000;
 
 export class ChatClientImpl extends ClientApi implements ChatClient {
   /** Media messages whose file is uploaded (a resend does not upload again). */
@@ -137,10 +143,7 @@ export class ChatClientImpl extends ClientApi implements ChatClient {
         message.payload = payload as unknown as MessagePayload;
         this.uploaded.add(message);
       }
-      const res = await this.call<{ message: Message }>('sendMessage', {
-        message,
-        options: wireOptions,
-      });
+      const res = await this.sendToEngine(message, wireOptions);
       Object.assign(message, res.data.message);
       return { code: 0 as const, data: { message: this.memory.adopt(message) } };
     } catch (err) {
@@ -149,9 +152,48 @@ export class ChatClientImpl extends ClientApi implements ChatClient {
     }
   }
 
+  /**
+   * The engine answers when the server acknowledged the message, which may take as long as the
+   * connection is down (its outbox keeps it, see src/worker/outbox.ts): no RPC timeout. If the
+   * engine is lost meanwhile (9521: worker restarted), the outbox it wrote survives; once this
+   * client is logged in again the same message is handed over again (same ID: it waits for the
+   * outbox entry, or the server answers the stored copy), so the promise still settles once.
+   */
+  private async sendToEngine(message: Message, options: ReturnType<typeof sendOptions>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call<{ message: Message }>(
+          'sendMessage',
+          { message, options },
+          { timeoutMs: SEND_TIMEOUT_MS },
+        );
+      } catch (err) {
+        const lost = (err as { code?: unknown })?.code === ErrorCode.RPC_PORT_CLOSED;
+        if (!lost || attempt >= 3 || !(await this.whenLoggedInAgain(REATTACH_WAIT_MS))) throw err;
+      }
+    }
+  }
+
   /** Sends the same object again (same ID: the server never stores it twice). */
   resendMessage(message: Message, options?: Parameters<ChatClient['resendMessage']>[1]) {
     return this.sendMessage(message, options as Record<string, unknown> | undefined);
+  }
+
+  /**
+   * Internal test hook: ask the engine to drop its socket, go offline or online, read its counters
+   * or its outbox, or end it as a crash would (see `debug` in src/worker/host.ts).
+   */
+  debug(
+    action:
+      | 'dropConnection'
+      | 'goOffline'
+      | 'goOnline'
+      | 'info'
+      | 'outbox'
+      | 'disposeEngine'
+      | 'terminateWorker',
+  ): Promise<Record<string, unknown>> {
+    return this.call<Record<string, unknown>>('im:debug', { action }).then((r) => r.data);
   }
 
   cancelUploadFile(message: Message): void {

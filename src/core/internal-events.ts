@@ -3,6 +3,12 @@
  * to `on()` handlers for the elements, besides INTERNAL_EVENT of src/protocol/rpc.ts (`im:state`,
  * consumed by the client, and `im:messageSent`); the names live in INTERNAL_EVENT.
  *
+ * - `im:messageSent` {message}: a message this browser sends, told to every tab but the one whose
+ *   `sendMessage` waits on it, by `message.status`: 'unSend' when it starts waiting in the outbox
+ *   (not connected; src/worker/outbox.ts), 'success' when the server acknowledged it (also for one
+ *   sent directly), 'fail' when the server refused a message that was shown as waiting. Merge by
+ *   ID: every copy of one message has the same ID; `getMessageList` ends with the waiting ones.
+ *
  * - `im:typing` {conversationID, userID, typing}: a C2C peer started (true) or stopped typing. The
  *   typing message itself also arrives as MESSAGE_RECEIVED (an online-only custom message whose
  *   data is `{"businessID":"user_typing_status","typingStatus":1|0}`); it is never stored.

@@ -36,3 +36,24 @@ export class TabLease {
     this.releaseFn();
   }
 }
+
+/**
+ * Wait on a Web Lock someone else holds (the engine's life lock) and call `onFree` once it comes
+ * free. A lock this context cannot see held (another lock scope, e.g. a worker of another origin
+ * behind the bridge) is not watched: it would look free at once. Abort `signal` to stop.
+ */
+export function watchLock(name: string, signal: AbortSignal, onFree: () => void): void {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return;
+  void locks
+    .query()
+    .then((snapshot) => {
+      if (signal.aborted || !(snapshot.held ?? []).some((lock) => lock.name === name)) return;
+      return locks.request(name, { signal }, () => {
+        if (!signal.aborted) onFree();
+      });
+    })
+    .catch(() => {
+      // aborted: the tab left this engine
+    });
+}

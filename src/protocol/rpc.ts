@@ -43,6 +43,16 @@ export interface AttachRequest {
   lockName?: string;
 }
 
+/**
+ * The worker's answer to `login`: `repeatLogin` when the engine was already logged in as that user;
+ * `engineLock` names a Web Lock the engine holds while it lives, so the tab can notice a worker
+ * restart and log in again (core/engine-watch.ts). Absent where Web Locks are not available.
+ */
+export interface LoginAnswer {
+  repeatLogin: boolean;
+  engineLock?: string | null;
+}
+
 /** Mirrored state the worker pushes to each tab (event `state`) so sync getters work in the tab. */
 export interface EngineState {
   userID: string;
@@ -60,7 +70,11 @@ export interface EngineState {
 /** Internal event names (not part of the public EVENT table). */
 export const INTERNAL_EVENT = {
   STATE: 'im:state',
-  /** A message this browser sent from another tab (the sending tab gets it as the send result). */
+  /**
+   * `{message}`: a message this browser sends, told to every tab but the ones waiting on its send
+   * (they get the result). `message.status` says where it is: `'unSend'` (waiting in the outbox for
+   * the connection), `'success'` (the server stored it) or `'fail'` (the server refused it).
+   */
   MESSAGE_SENT: 'im:messageSent',
   /** A C2C peer's typing status: `{conversationID, userID, typing}`. */
   TYPING: 'im:typing',

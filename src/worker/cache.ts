@@ -3,23 +3,44 @@
  *
  * One database per (server, app, user), the schema version in its name:
  * `imkit-v1:<server>:<SDKAppID>:<userID>`, one object store `kv` with these keys:
+ *   schema         number (CACHE_SCHEMA_VERSION of the build that wrote it)
  *   conversations  Conversation[]           groups     Group[]
  *   myProfile      Profile                  profiles   Record<userID, Profile>
  *   msgs:<convID>  Message[] (newest ~50, chronological)
  *   cursor         number (last applied sync cursor)   instanceID  string
  *   tinyID         number (for message IDs made before the socket is up)
+ *   outbox         {data, message}[] (sends waiting for the connection, oldest first; outbox.ts)
  *
- * The cache is a cache: every read validates the shape and treats anything odd as missing, and if
- * the database cannot be opened (corrupt, blocked, no IndexedDB) the engine runs without it. A
- * database that opens without our store is deleted and recreated once.
+ * The cache is a cache: every read validates the shape and treats anything odd as missing (logged
+ * once per entry), and a database that cannot be trusted (older schema, no store, fails to open)
+ * is dropped and recreated; one that cannot be opened or repaired (blocked by another version, no
+ * IndexedDB, timeout) leaves the engine running without a cache. See cache-db.ts.
  */
 import { createStore, del, get, set, update, type UseStore } from 'idb-keyval';
 import type { EngineConfig } from '../protocol/rpc.js';
 import type { Conversation, Group, Message, Profile } from '../protocol/types.js';
+import {
+  BLOCKED_GRACE_MS,
+  STORE,
+  deleteDatabase,
+  dropOlderVersions,
+  ensureDatabase,
+  errText,
+  warnOnce,
+  withTimeout,
+} from './cache-db.js';
+
+export { deleteDatabase } from './cache-db.js';
 
 export const CACHE_SCHEMA_VERSION = 1;
 export const RECENT_MESSAGES_PER_CONVERSATION = 50;
-const STORE = 'kv';
+const OPEN_TIMEOUT_MS = 5000;
+
+/** One waiting send of the outbox: the validated wire data and the message the tabs see. */
+export interface OutboxRecord {
+  data: unknown;
+  message: Message;
+}
 
 export function cacheDatabaseName(config: EngineConfig): string {
   return `imkit-v${CACHE_SCHEMA_VERSION}:${config.server}:${config.SDKAppID}:${config.userID}`;
@@ -78,14 +99,55 @@ export class Cache {
     const name = cacheDatabaseName(config);
     if (typeof indexedDB === 'undefined') return new Cache(name, null);
     try {
-      await withTimeout(ensureDatabase(name), 5000, 'opening the cache timed out');
-      const cache = new Cache(name, createStore(name, STORE));
-      await withTimeout(cache.probe(), 5000, 'opening the cache timed out');
-      return cache;
+      await withTimeout(dropOlderVersions(name, CACHE_SCHEMA_VERSION), OPEN_TIMEOUT_MS, '').catch(
+        () => undefined,
+      );
+      for (let attempt = 0; ; attempt++) {
+        await withTimeout(ensureDatabase(name), OPEN_TIMEOUT_MS, 'opening the cache timed out');
+        const cache = new Cache(name, createStore(name, STORE));
+        await withTimeout(cache.probe(), OPEN_TIMEOUT_MS, 'opening the cache timed out');
+        const schema = await cache.checkSchema();
+        if (schema === 'ok') return cache;
+        cache.close();
+        if (schema === 'newer') {
+          warnOnce(
+            `${name}|newer`,
+            `cache ${name} was written by a newer version; running without cache`,
+          );
+          return new Cache(name, null);
+        }
+        if (attempt > 0) throw new Error('the schema could not be written');
+        warnOnce(
+          `${name}|older`,
+          `cache ${name} is of an older schema; rebuilding it from the server`,
+        );
+        await deleteDatabase(name, BLOCKED_GRACE_MS);
+      }
     } catch (err) {
-      console.warn(`[imkit] cache ${name} unusable (${errText(err)}); running without cache`);
+      warnOnce(
+        `${name}|unusable`,
+        `cache ${name} unusable (${errText(err)}); running without cache`,
+      );
       return new Cache(name, null);
     }
+  }
+
+  /** Compare the stored `schema` with ours; a fresh (or pre-`schema`) database gets ours. */
+  private async checkSchema(): Promise<'ok' | 'older' | 'newer'> {
+    let value: unknown;
+    try {
+      value = await get<unknown>('schema', this.store!);
+      if (value === undefined) {
+        await set('schema', CACHE_SCHEMA_VERSION, this.store!);
+        return 'ok';
+      }
+    } catch {
+      return 'older'; // unreadable: treat as untrustworthy
+    }
+    if (value === CACHE_SCHEMA_VERSION) return 'ok';
+    if (typeof value === 'number' && Number.isInteger(value) && value > CACHE_SCHEMA_VERSION)
+      return 'newer';
+    return 'older';
   }
 
   get enabled(): boolean {
@@ -109,10 +171,10 @@ export class Cache {
       const value = await get<unknown>(key, this.store);
       if (value === undefined) return undefined;
       if (check(value)) return value;
-      console.warn(`[imkit] cache entry ${key} is malformed; ignored`);
+      warnOnce(`${this.name}|${key}`, `cache entry ${key} of ${this.name} is malformed; ignored`);
       return undefined;
     } catch (err) {
-      console.warn(`[imkit] cache read ${key} failed: ${errText(err)}`);
+      warnOnce(`${this.name}|${key}`, `cache read ${key} of ${this.name} failed: ${errText(err)}`);
       return undefined;
     }
   }
@@ -224,6 +286,15 @@ export class Cache {
     );
   }
 
+  /** The sends that waited for the connection (entries of another shape are left out). */
+  async loadOutbox(): Promise<OutboxRecord[]> {
+    const list = await this.get('outbox', Array.isArray);
+    return (list ?? []).filter(isOutboxRecord);
+  }
+  saveOutbox(records: OutboxRecord[]): Promise<void> {
+    return records.length > 0 ? this.set('outbox', records) : this.delete('outbox');
+  }
+
   /**
    * Change the cached recent messages of a conversation in one transaction; `fn` returns the new
    * list (or the same one for no change). Resolves with what `fn` returned.
@@ -286,51 +357,8 @@ function isCursor(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
-function errText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-/**
- * Make sure the database exists with our store. A database of that name without the store
- * (corrupt, or written by something else) is deleted and created again.
- */
-async function ensureDatabase(name: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const db = await openDatabase(name);
-    const ok = db.objectStoreNames.contains(STORE);
-    db.close();
-    if (ok) return;
-    console.warn(`[imkit] cache ${name} has no '${STORE}' store; recreating it`);
-    await deleteDatabase(name);
-  }
-  throw new Error('the cache database could not be created');
-}
-
-function openDatabase(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(name);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]);
-}
-
-export function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    req.onblocked = () =>
-      console.info(`[imkit] deleting ${name} waits for open connections to close`);
-  });
+function isOutboxRecord(v: unknown): v is OutboxRecord {
+  if (!isObject(v) || !isMessage(v.message) || !isObject(v.data)) return false;
+  const m = v.data.message;
+  return isObject(m) && m.ID === v.message.ID;
 }

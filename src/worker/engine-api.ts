@@ -10,7 +10,7 @@
 import { ErrorCode } from '../protocol/codes.js';
 import { EVENT, LIMITS } from '../protocol/constants.js';
 import type { Conversation, Group, GroupMember, Profile } from '../protocol/types.js';
-import type { MessageListResult } from '../protocol/wire.js';
+import type { MessageListResult, OpData } from '../protocol/wire.js';
 import { isNetworkError, validate, type Handler } from './api-util.js';
 import { messageHandlers } from './engine-messages.js';
 import { receiptHandlers } from './engine-receipts.js';
@@ -123,8 +123,25 @@ export function handleApi(
   return handler(engine, peer, payload);
 }
 
+/**
+ * A page of history: from the server when connected, else from the cache (or the server once it is
+ * back). The newest page (no `nextReqMessageID`) ends with the conversation's messages waiting in
+ * the outbox, `status: 'unSend'`.
+ */
 async function getMessageList(e: Engine, _peer: PortPeer, p: unknown): Promise<MessageListResult> {
   const data = validate('getMessageList', p);
+  const pending = data.nextReqMessageID ? [] : e.outbox.pending(data.conversationID);
+  const res = await historyPage(e, data, pending.length > 0);
+  if (pending.length === 0) return res;
+  const known = new Set(res.messageList.map((m) => m.ID));
+  return { ...res, messageList: [...res.messageList, ...pending.filter((m) => !known.has(m.ID))] };
+}
+
+async function historyPage(
+  e: Engine,
+  data: OpData<'getMessageList'>,
+  hasPending: boolean,
+): Promise<MessageListResult> {
   if (e.conn.state === 'connected') {
     try {
       const res = await e.conn.request<MessageListResult>('getMessageList', data);
@@ -143,6 +160,9 @@ async function getMessageList(e: Engine, _peer: PortPeer, p: unknown): Promise<M
     data.count ?? LIMITS.messageListPage,
   );
   if (cached) return cached;
+  // Nothing cached but messages waiting to be sent: those, without waiting for the server.
+  if (hasPending && e.conn.state !== 'connected')
+    return { messageList: [], nextReqMessageID: '', isCompleted: false };
   // Nothing cached: wait for the connection (the request queues until login or times out).
   const res = await e.conn.request<MessageListResult>('getMessageList', data);
   return { ...res, messageList: res.messageList.map((m) => e.data.normalize(m)) };

@@ -5,17 +5,19 @@
  * result, the other tabs of this browser the event the server pushes to other browsers (it never
  * pushes a change back to the socket that made it).
  *
- * Sends: the sending tab gets the server-stamped message; the other tabs `im:messageSent`; nobody
- * here MESSAGE_RECEIVED. Online-only sends (`onlineUserOnly`, e.g. typing status) touch neither the
- * conversation list nor the cache, and the other tabs hear nothing of them.
+ * Sends go through the outbox (outbox.ts): the sending tab gets the server-stamped message when it
+ * is acknowledged (it may wait for the connection); the other tabs `im:messageSent`; nobody here
+ * MESSAGE_RECEIVED. Online-only sends (`onlineUserOnly`, e.g. typing status) never wait: 9508 when
+ * not connected; they touch neither the conversation list nor the cache, and the other tabs hear
+ * nothing of them.
  */
 import { ErrorCode } from '../protocol/codes.js';
 import { EVENT, LIMITS } from '../protocol/constants.js';
-import { INTERNAL_EVENT } from '../protocol/rpc.js';
 import type { Message } from '../protocol/types.js';
 import { IMError } from '../core/errors.js';
 import { validate, type Handler } from './api-util.js';
 import type { Engine } from './engine.js';
+import { stampMessage } from './outbox.js';
 import {
   applyMessageChange,
   clearHistory,
@@ -57,32 +59,16 @@ async function sendMessage(
   // A frame over the server's limit would close the socket (1009): refuse it here.
   if (encoder.encode(JSON.stringify(data)).length > LIMITS.frameBytes - FRAME_MARGIN)
     throw new IMError(ErrorCode.MESSAGE_BODY_TOO_LARGE, 'The message is too large to send');
-  const ID = data.message.ID;
-  const online = !!data.options?.onlineUserOnly;
-  const control = data.options?.messageControlInfo;
-  if (!online) e.data.ownSent.add(ID);
-  let stamped: Message;
-  try {
-    const res = await e.conn.request<{ message: Message }>('sendMessage', data);
-    stamped = e.data.normalize({
-      ...(m as Message),
-      ...res.message,
-      isExcludedFromUnreadCount:
-        res.message?.isExcludedFromUnreadCount ?? !!control?.excludedFromUnreadCount,
-      isExcludedFromLastMessage:
-        res.message?.isExcludedFromLastMessage ?? !!control?.excludedFromLastMessage,
-      onlineOnlyFlag: online || !!res.message?.onlineOnlyFlag,
-      status: 'success',
-    });
-  } catch (err) {
-    // A later delivery of this ID (if the server did commit it) shows up as MESSAGE_RECEIVED.
-    e.data.ownSent.delete(ID);
-    throw err;
-  }
-  if (online) return { message: stamped };
-  await e.data.applyMessages([stamped]);
-  e.broadcast(INTERNAL_EVENT.MESSAGE_SENT, { message: stamped }, peer);
-  return { message: stamped };
+  if (!data.options?.onlineUserOnly)
+    return { message: await e.outbox.submit(peer, data, m as Message) };
+  // Online-only (typing status...): now or never; no outbox, no conversation, no cache.
+  if (e.conn.state !== 'connected')
+    throw new IMError(
+      ErrorCode.NET_DISCONNECTED,
+      'Not connected: online-only messages are not kept',
+    );
+  const res = await e.conn.request<{ message?: Message }>('sendMessage', data);
+  return { message: stampMessage(e, m as Message, res.message, data) };
 }
 
 interface MessageRef {

@@ -13,7 +13,10 @@
  *
  * Offline start: if the server cannot be reached and this browser profile has a cache for the
  * user (a stored cursor), login resolves at once and the cache is served while reconnecting;
- * without a cache it rejects with 9508. A message sent through this engine never produces
+ * without a cache it rejects with 9508. Messages sent while not connected wait in the outbox
+ * (outbox.ts), which is loaded with the cache and sent after every catch-up. The engine holds a
+ * Web Lock for its life (`lifeLock`, named in the login answer) so tabs notice when it or its
+ * worker is gone. A message sent through this engine never produces
  * MESSAGE_RECEIVED in this browser: the sending tab gets it as the sendMessage result, every
  * other tab gets `im:messageSent` `{message}`. Messages of this user sent from elsewhere (another
  * browser) arrive as MESSAGE_RECEIVED with flow 'out'. Likewise for the other actions on messages
@@ -33,9 +36,10 @@ import {
   type StopInfo,
 } from './connection.js';
 import { EngineData } from './data.js';
+import { Outbox } from './outbox.js';
 import type { PortPeer } from './port-peer.js';
 import { applyPush, catchUp, refreshConversation } from './sync.js';
-import { engineKey, webSocketURL } from './util.js';
+import { engineKey, randomInstanceID, webSocketURL } from './util.js';
 
 export interface EngineOptions {
   socketFactory?: SocketFactory;
@@ -60,6 +64,7 @@ export class Engine {
   readonly peers = new Set<PortPeer>();
   readonly conn: Connection;
   readonly data: EngineData;
+  readonly outbox: Outbox;
   readonly loaded: Promise<void>;
   ready = false;
   loggedIn = false;
@@ -77,6 +82,9 @@ export class Engine {
   private serial: Promise<void> = Promise.resolve();
   private lastStateJSON = '';
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A Web Lock held while this engine lives (null without Web Locks): see holdLifeLock. */
+  readonly lifeLock: Promise<string | null>;
+  private releaseLifeLock: () => void = () => undefined;
 
   constructor(
     readonly config: EngineConfig,
@@ -103,6 +111,7 @@ export class Engine {
           protocol: PROTOCOL_VERSION,
         }),
         onStateChange: (state) => {
+          if (state !== 'connected') this.outbox.connectionLost();
           this.emitState();
           this.broadcast(EVENT.NET_STATE_CHANGE, { state });
         },
@@ -116,7 +125,11 @@ export class Engine {
         onStopped: (info) => this.onStopped(info),
       },
     );
-    this.loaded = this.data.load(config);
+    this.outbox = new Outbox(this);
+    this.lifeLock = holdLifeLock(`imkit-engine:${randomInstanceID()}`, (release) => {
+      this.releaseLifeLock = release;
+    });
+    this.loaded = this.data.load(config).then(() => this.outbox.load());
     globalThis.addEventListener?.('online', this.onOnline);
   }
 
@@ -131,6 +144,7 @@ export class Engine {
 
   detach(peer: PortPeer): void {
     this.peers.delete(peer);
+    this.outbox.peerGone(peer);
     peer.authorized = false;
     if (this.peers.size === 0 && !this.disposed) {
       this.idleTimer = setTimeout(() => this.dispose(), this.options.idleMs ?? 5000);
@@ -233,13 +247,15 @@ export class Engine {
   private authorize(peer: PortPeer, repeatLogin: boolean): { repeatLogin: boolean } {
     peer.authorized = true;
     peer.emit(INTERNAL_EVENT.STATE, this.state());
+    // Ready later: markReady's broadcast reaches this port (no second SDK_READY below).
+    const wasReady = this.ready;
     // After the login response (posted when this returns): what Tencent emits after login.
     setTimeout(() => {
       if (!peer.authorized || peer.isClosed) return;
       peer.emit(EVENT.NET_STATE_CHANGE, { state: this.conn.state });
       const list = this.data.book.all();
       if (list.length > 0) peer.emit(EVENT.CONVERSATION_LIST_UPDATED, list);
-      if (this.ready) peer.emit(EVENT.SDK_READY, undefined);
+      if (wasReady && this.ready) peer.emit(EVENT.SDK_READY, undefined);
     }, 0);
     return { repeatLogin };
   }
@@ -300,6 +316,9 @@ export class Engine {
     this.creds = null;
     this.endSession(null);
     await this.loaded;
+    this.outbox.clear(
+      new IMError(ErrorCode.NOT_LOGGED_IN, 'Logged out before the message was sent'),
+    );
     await this.data.clear();
     this.dispose();
     return {};
@@ -311,8 +330,15 @@ export class Engine {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     globalThis.removeEventListener?.('online', this.onOnline);
     this.conn.stop(1000, 'engine disposed');
-    this.settleLogin(new IMError(ErrorCode.RPC_PORT_CLOSED, 'The engine was disposed'));
-    void this.loaded.then(() => this.data.close());
+    const gone = new IMError(ErrorCode.RPC_PORT_CLOSED, 'The engine was disposed');
+    this.settleLogin(gone);
+    this.outbox.dispose(gone);
+    this.releaseLifeLock();
+    // Let the outbox finish writing before the database closes.
+    void this.loaded
+      .then(() => this.outbox.settled())
+      .catch(() => undefined)
+      .then(() => this.data.close());
     this.options.onDispose?.(this);
   }
 
@@ -343,4 +369,26 @@ export class Engine {
     const session = this.session;
     void this.enqueue(() => applyPush(this, frame, session));
   }
+}
+
+/**
+ * Hold a Web Lock for the life of the engine. Its tabs wait on it (client-core.ts): when it comes
+ * free, the engine was disposed or its worker died (a crash or termination releases every lock the
+ * worker held), and the tab checks whether anyone still answers before attaching again.
+ */
+function holdLifeLock(
+  name: string,
+  onRelease: (release: () => void) => void,
+): Promise<string | null> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return Promise.resolve(null);
+  const held = new Promise<void>((resolve) => onRelease(resolve));
+  return new Promise<string | null>((resolve) => {
+    locks
+      .request(name, () => {
+        resolve(name);
+        return held;
+      })
+      .catch(() => resolve(null));
+  });
 }

@@ -87,19 +87,25 @@ export class Host {
     const config = this.configs.get(peer);
     if (!config) throw new IMError(ErrorCode.SDK_NOT_INITIALIZED, 'The port is not attached');
     const engine = this.engineFor(config);
-    if (!engine.peers.has(peer)) engine.attach(peer);
+    if (!engine.peers.has(peer)) {
+      // A new engine (the previous one was disposed): this port must log in to it first.
+      engine.attach(peer);
+      peer.authorized = false;
+    }
     if (method === 'login') {
       const r = v.safeParse(loginSchema, payload);
       if (!r.success)
         throw new IMError(ErrorCode.INVALID_PARAMETERS, `login: ${r.issues[0].message}`);
-      return engine.login(peer, r.output);
+      const res = await engine.login(peer, r.output);
+      // The tab waits on the engine's life lock to notice the engine or the worker going away.
+      return { ...res, engineLock: await engine.lifeLock };
     }
     if (method !== 'logout' && method !== 'im:debug' && !isApiMethod(method)) {
       throw new IMError(ErrorCode.INVALID_COMMAND, `Unknown method ${method}`);
     }
     if (!peer.authorized) throw new IMError(ErrorCode.NOT_LOGGED_IN, 'Not logged in');
     if (method === 'logout') return engine.logout();
-    if (method === 'im:debug') return debug(engine, payload);
+    if (method === 'im:debug') return debug(this, engine, peer, payload);
     return handleApi(engine, peer, method, payload);
   }
 
@@ -126,6 +132,12 @@ export class Host {
     return { rpc: RPC_VERSION };
   }
 
+  /** End an engine as a crash would: its ports close (the tabs attach again), then it goes. */
+  disposeEngine(engine: Engine): void {
+    for (const peer of [...engine.peers]) this.detach(peer);
+    engine.dispose();
+  }
+
   /** The tab is gone or said goodbye: free its port (after the reply, when it asked). */
   private detach(peer: PortPeer, afterReply = false): void {
     const config = this.configs.get(peer);
@@ -139,21 +151,45 @@ export class Host {
 
 /**
  * Test hooks of a logged-in port: drop the socket as a network failure would (it reconnects with
- * backoff), go offline / online (stop the socket, start it again), or read internal counters.
+ * backoff), go offline / online (stop the socket, start it again), read internal counters (`info`),
+ * the outbox once its writes are done (`outbox`), or end the engine as a crash would:
+ * `disposeEngine` closes every port of the engine and disposes it (the tabs attach again and get a
+ * new engine that loads the cache); `terminateWorker` closes the whole worker (SharedWorker or
+ * dedicated Worker; 10003 in a page).
  */
-function debug(engine: Engine, payload: unknown): unknown {
+async function debug(
+  host: Host,
+  engine: Engine,
+  peer: PortPeer,
+  payload: unknown,
+): Promise<unknown> {
   const action = (payload as { action?: unknown } | null)?.action;
-  if (action === 'dropConnection') {
-    engine.conn.drop('dropped on request (im:debug)');
-    return {};
-  }
-  if (action === 'goOffline') {
-    engine.conn.stop(1000, 'offline on request (im:debug)');
-    return {};
-  }
-  if (action === 'goOnline') {
-    engine.conn.start();
-    return {};
+  switch (action) {
+    case 'dropConnection':
+      engine.conn.drop('dropped on request (im:debug)');
+      return {};
+    case 'goOffline':
+      engine.conn.stop(1000, 'offline on request (im:debug)');
+      return {};
+    case 'goOnline':
+      engine.conn.start();
+      return {};
+    case 'outbox':
+      await engine.outbox.settled();
+      return {
+        messageList: engine.outbox.pending(),
+        stored: (await engine.data.cache?.loadOutbox())?.map((r) => r.message.ID) ?? [],
+      };
+    case 'disposeEngine':
+      setTimeout(() => host.disposeEngine(engine), 10);
+      return {};
+    case 'terminateWorker': {
+      const g = globalThis as unknown as { WorkerGlobalScope?: unknown; close(): void };
+      if (typeof g.WorkerGlobalScope !== 'function')
+        throw new IMError(ErrorCode.INVALID_COMMAND, 'Not running in a worker');
+      setTimeout(() => g.close(), 10);
+      return {};
+    }
   }
   return {
     session: engine.session,
@@ -161,6 +197,9 @@ function debug(engine: Engine, payload: unknown): unknown {
     cursor: engine.data.cursor ?? null,
     netState: engine.conn.state,
     peers: engine.peers.size,
+    peerID: peer.id,
+    peerIDs: [...engine.peers].map((p) => p.id),
+    outbox: engine.outbox.size,
     instanceID: engine.data.instanceID,
     cacheEnabled: engine.data.cache?.enabled ?? false,
   };

@@ -7,7 +7,8 @@
  *      persisting the cursor after each page is applied;
  *   2. refetch the conversation list, the group list and the own profile: the server is the
  *      authority, its lists replace the cached ones;
- *   3. mark the session synced, emit the lists, and SDK_READY the first time.
+ *   3. mark the session synced, emit the lists, and SDK_READY the first time;
+ *   4. send what waits in the outbox (outbox.ts), in order.
  * Message pushes of a session are applied only once that session is synced (they wait in the same
  * queue); if the catch-up fails the socket is dropped, so the next session's sync delivers them.
  * Pushes about messages already delivered (recalls, modifications, receipts, extensions, reactions,
@@ -53,6 +54,7 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     data.conversationsChanged();
     data.groupsChanged();
     e.markReady();
+    e.outbox.flush();
   } catch (err) {
     console.warn(`[imkit] catch-up failed: ${errorText(err)}`);
     // Pushes of this session must not move the cursor past what sync missed: start over.

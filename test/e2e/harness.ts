@@ -27,6 +27,7 @@ export async function e2eServer(
     dbFile: ':memory:',
     dev: true,
     log: false,
+    connectionsPerIP: 0,
     staticDir,
     demoDir: fixturesDir,
     ...options,

@@ -101,7 +101,7 @@ describe('Engine with a scripted server', () => {
     await until(() => f.sockets.length === 1);
     f.last().open();
     f.last().acceptLogin(5);
-    expect(await login).to.deep.equal({ repeatLogin: false });
+    expect(await login).to.include({ repeatLogin: false });
     // first login here: no sync, the server's lists
     await answerLists(f.last(), [], me);
     await until(() => events.some((e) => e.name === EVENT.SDK_READY));
@@ -233,7 +233,7 @@ describe('Engine with a scripted server', () => {
     const login = rpc.call('login', { userID: me, userSig: 'sig' });
     await until(() => f.sockets.length === 1);
     f.last().serverClose(1006); // server unreachable
-    expect(await login).to.deep.equal({ repeatLogin: false });
+    expect(await login).to.include({ repeatLogin: false });
     const res = await rpc.call<{ conversationList: Conversation[] }>('getConversationList');
     expect(res.conversationList.map((c) => c.unreadCount)).to.deep.equal([2]);
     rpc.close();

@@ -96,7 +96,7 @@ export async function twoTabs(conversations: Conversation[] = []) {
     a.rpc.close();
     b.rpc.close();
   };
-  return { me, s, a, b, config, close };
+  return { me, f, host, s, a, b, config, close };
 }
 
 /** Deliver a message push and wait until tab `t` received it. */
