@@ -21,6 +21,11 @@ import { ImConversationPicker } from './components/conversation-picker/conversat
 import { ImReadMembers } from './components/read-members/read-members.js';
 import { ImConfirmDialog } from './components/confirm-dialog/confirm-dialog.js';
 import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]
 
 export interface IMChatGlobal {
   create: typeof create;
@@ -43,6 +48,8 @@ export const elements = {
   'im-conversation-list': ImConversationList,
   'im-chat': ImChat,
   'im-group-panel': ImGroupPanel,
+  // [issue 6: users and relationships]
+
   'im-message': ImMessage,
   'im-message-actions': ImMessageActions,
   'im-composer': ImComposer,

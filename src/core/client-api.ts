@@ -195,4 +195,10 @@ export abstract class ClientApi extends ClientCore {
   updateMyProfile(options: Parameters<ChatClient['updateMyProfile']>[0]) {
     return this.call<Profile>('updateMyProfile', options);
   }
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 }

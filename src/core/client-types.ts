@@ -279,4 +279,9 @@ export interface ChatClient {
   getMyProfile(): Promise<IMResponse<Profile>>;
   getUserProfile(options: { userIDList: string[] }): Promise<IMResponse<Profile[]>>;
   updateMyProfile(options: UpdateMyProfileOptions): Promise<IMResponse<Profile>>;
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 }

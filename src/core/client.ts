@@ -135,6 +135,8 @@ export class ChatClientImpl extends ClientApi implements ChatClient {
     const wireOptions = sendOptions(options);
     const creds = this.requireLogin();
     message.status = 'unSend';
+    // This tab's elements hear of sends made through the API here as the other tabs do.
+    this.announceSent(message);
     try {
       const media = getMessageFile(message);
       if (media && !this.uploaded.has(message)) {
@@ -145,11 +147,19 @@ export class ChatClientImpl extends ClientApi implements ChatClient {
       }
       const res = await this.sendToEngine(message, wireOptions);
       Object.assign(message, res.data.message);
-      return { code: 0 as const, data: { message: this.memory.adopt(message) } };
+      const sent = this.memory.adopt(message);
+      this.announceSent(sent);
+      return { code: 0 as const, data: { message: sent } };
     } catch (err) {
       message.status = 'fail';
+      this.announceSent(message);
       throw err;
     }
+  }
+
+  /** `im:messageSent` to this tab's handlers, with a copy of the message as it is now. */
+  private announceSent(message: Message): void {
+    this.emitter.emit(INTERNAL_EVENT.MESSAGE_SENT, { message: { ...message } });
   }
 
   /**

@@ -6,8 +6,11 @@
  * - `im:messageSent` {message}: a message this browser sends, told to every tab but the one whose
  *   `sendMessage` waits on it, by `message.status`: 'unSend' when it starts waiting in the outbox
  *   (not connected; src/worker/outbox.ts), 'success' when the server acknowledged it (also for one
- *   sent directly), 'fail' when the server refused a message that was shown as waiting. Merge by
- *   ID: every copy of one message has the same ID; `getMessageList` ends with the waiting ones.
+ *   sent directly), 'fail' when the server refused a message that was shown as waiting. The
+ *   sending tab's client emits it to its own handlers too ('unSend' when `sendMessage` is called,
+ *   then 'success' or 'fail'), so an element shows messages page code sends through the API.
+ *   Merge by ID: every copy of one message has the same ID; `getMessageList` ends with the waiting
+ *   ones.
  *
  * - `im:typing` {conversationID, userID, typing}: a C2C peer started (true) or stopped typing. The
  *   typing message itself also arrives as MESSAGE_RECEIVED (an online-only custom message whose

@@ -65,6 +65,12 @@ export const ErrorCode = {
   APP_NOT_FOUND: 70020,
   /** The client speaks a protocol version the server no longer supports. */
   PROTOCOL_UNSUPPORTED: 10026,
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

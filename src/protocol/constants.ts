@@ -170,4 +170,10 @@ export const LIMITS = {
   /** Image renditions: the short side of `large` and `thumb`, in pixels. */
   imageLargeShortSide: 720,
   imageThumbShortSide: 198,
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 } as const;

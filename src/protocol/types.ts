@@ -357,3 +357,9 @@ export function messageForShow(type: string, payload: MessagePayload, isRevoked 
       return '[Message]';
   }
 }
+
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]

@@ -286,6 +286,12 @@ export const schemas = {
     level: v.optional(v.pipe(v.number(), v.integer())),
     role: v.optional(v.pipe(v.number(), v.integer())),
   }),
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 } as const;
 
 export type Op = keyof typeof schemas;
@@ -372,7 +378,19 @@ export type PushFrame =
   | { push: 'conversationUpdated'; data: import('./types.js').Conversation }
   | { push: 'allReceiveMessageOptUpdated'; data: Record<string, unknown> }
   /** An online-only message (typing status and the like): never stored, no cursor. */
-  | { push: 'onlineMessage'; data: import('./types.js').Message };
+  | { push: 'onlineMessage'; data: import('./types.js').Message }
+  | ConversationPush
+  | GroupPush
+  | UserPush;
+
+/** Pushes of the conversation model (issue 4). */
+export type ConversationPush = never;
+
+/** Pushes of the group model (issue 5). */
+export type GroupPush = never;
+
+/** Pushes of users and relationships (issue 6). */
+export type UserPush = never;
 
 export type ServerFrame = ResponseFrame | PushFrame;
 
@@ -395,6 +413,12 @@ export interface MessageListResult {
   nextReqMessageID: string;
   isCompleted: boolean;
 }
+
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]
 
 export function isPush(frame: ServerFrame): frame is PushFrame {
   return 'push' in frame;

@@ -16,6 +16,11 @@ import type { ReactionService } from './services/reactions.js';
 import type { ReceiptService } from './services/receipts.js';
 import type { RemindService } from './services/remind.js';
 import type { TranslateService } from './services/translate.js';
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]
 
 export interface Services {
   auth: AuthService;
@@ -30,6 +35,12 @@ export interface Services {
   conversations: ConversationService;
   groups: GroupService;
   profiles: ProfileService;
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 }
 
 export type SessionOp = Exclude<Op, 'login' | 'logout'>;
@@ -80,6 +91,12 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   getMyProfile: (s, c) => s.profiles.mine(c),
   getUserProfile: (s, c, d) => s.profiles.users(c, d),
   updateMyProfile: (s, c, d) => s.profiles.update(c, d),
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 };
 
 export function runHandler<K extends SessionOp>(

@@ -189,6 +189,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations,
     groups: new GroupService(deps),
     profiles: new ProfileService(deps),
+
+    // [issue 4: conversations]
+
+    // [issue 5: groups]
+
+    // [issue 6: users and relationships]
   };
 
   let transport: Transport | undefined;

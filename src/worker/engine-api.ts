@@ -18,10 +18,21 @@ import { IMError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import type { PortPeer } from './port-peer.js';
 import { refreshGroups } from './sync.js';
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]
 
 const handlers: Record<string, Handler> = {
   ...messageHandlers,
   ...receiptHandlers,
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
+
   getMessageList,
   getConversationList: (e) => ({ conversationList: e.data.book.all() }),
   async getConversationProfile(e, _peer, p: { conversationID?: unknown }) {

@@ -50,6 +50,12 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     data.book.replace(convs.conversationList);
     data.setGroups(groups.groupList);
     data.setMyProfile(me);
+    // [issue 4: conversations]
+
+    // [issue 5: groups]
+
+    // [issue 6: users and relationships]
+
     e.syncedSession = session;
     data.conversationsChanged();
     data.groupsChanged();
@@ -96,6 +102,12 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       return;
     }
     default:
+      // [issue 4: conversations]
+
+      // [issue 5: groups]
+
+      // [issue 6: users and relationships]
+
       // Recalls, modifications, receipts, extensions, reactions, pins, settings, online messages.
       await applyMessagePush(e, frame);
       return;

@@ -68,4 +68,31 @@ describe('elements with the real client and server', () => {
     );
     await expect(bobChat).to.be.accessible();
   });
+
+  it('shows a message page code sends through the client API in the same tab', async function () {
+    this.timeout(30000);
+    const alice = uniqueUser('alice');
+    const bob = uniqueUser('bob');
+    const a = await signedIn(alice, bob);
+    const chat = a.querySelector('im-chat')!;
+    await waitUntil(
+      () => deepPart<HTMLTextAreaElement>(chat, 'input')?.disabled === false,
+      'composer enabled',
+    );
+    const client = a.client!;
+    const message = client.createTextMessage({
+      to: bob,
+      conversationType: 'C2C',
+      payload: { text: 'sent by page code' },
+    });
+    await client.sendMessage(message);
+    await waitUntil(
+      () =>
+        deepAll(chat, '.text').filter((t) => t.textContent === 'sent by page code').length === 1,
+      'the chat did not show the message sent through the API',
+      { timeout: 10000 },
+    );
+    const shown = chat.shadowRoot!.querySelector(`im-message[data-message-id="${message.ID}"]`);
+    expect(shown?.getAttribute('status')).to.equal('success');
+  });
 });

@@ -67,8 +67,10 @@ test('a message sent offline survives a reload and is delivered once when the se
   await alice.waitForFunction(() => (window as any).__chat?.getLoginUser() === 'alice', null, {
     timeout: 15000,
   });
-  // (The engine's view: im-chat itself loads its history once the client is ready.)
   assert.deepEqual((await history(alice)).at(-1), [TEXT, 'unSend']);
+  // The chat shows the cached history and the pending message while the server is down.
+  await alice.locator('im-chat').getByText('hello before').waitFor({ timeout: 15000 });
+  await alice.locator('im-chat im-message[status="unSend"]').getByText(TEXT).waitFor();
 
   // Same port, same data: alice reconnects, catches up and sends the outbox.
   server = await e2eServer({ dbFile: undefined, dataDir, port });

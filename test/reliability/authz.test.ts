@@ -690,6 +690,12 @@ const table: Record<Op, Row> = {
     attempts: [],
     none: 'the caller’s own profile',
   },
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -870,6 +876,12 @@ async function snapshot(): Promise<unknown> {
       [w.W, w.P].map((groupID) => alice.request('getPinnedGroupMessageList', { groupID })),
     ),
     merged: await alice.request('downloadMergerMessage', { downloadKey: w.downloadKey }),
+
+    // [issue 4: conversations]
+
+    // [issue 5: groups]
+
+    // [issue 6: users and relationships]
   };
 }
 

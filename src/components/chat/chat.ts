@@ -235,7 +235,10 @@ export class ImChat extends ImElement {
           ? event.data.find((c) => c.conversationID === this.conversationId)
           : undefined;
         if (mine && mine.unreadCount > 0) this.reader.markUnread();
+        // Logged in from the cache before the socket is up (or offline): show what it has.
+        this.loadIfServable();
       },
+      [EVENT.NET_STATE_CHANGE]: () => this.loadIfServable(),
       [EVENT.GROUP_LIST_UPDATED]: () => {
         if (this.conversationId?.startsWith('GROUP')) void this.header.load();
       },
@@ -284,6 +287,15 @@ export class ImChat extends ImElement {
     if (!client || !this.openedID) return;
     void this.header.load();
     void this.pinned.load();
+    void this.scroller.loadFirstPage();
+  }
+
+  /**
+   * Load the newest page if it is not loaded yet and the client is logged in: the engine serves
+   * its cache (pending sends included) before SDK_READY, and while the server is unreachable.
+   */
+  private loadIfServable(): void {
+    if (this.timeline.loaded || !this.openedID || !this.client?.getLoginUser()) return;
     void this.scroller.loadFirstPage();
   }
 

@@ -58,6 +58,8 @@ export class MessageListController implements ReactiveController {
 
   private nextReqMessageID = '';
   private token = 0;
+  /** The newest-page load under way, for the token it was started with. */
+  private newest: { token: number; promise: Promise<boolean> } | null = null;
   /** The message objects the client created, kept so a failed send can be retried as-is. */
   private readonly created = new Map<string, Message>();
 
@@ -116,8 +118,21 @@ export class MessageListController implements ReactiveController {
     if (this.messages.length !== before) this.host.requestUpdate();
   }
 
-  /** Load the newest page. Resolves false when it could not be loaded (yet). */
-  async loadNewest(): Promise<boolean> {
+  /**
+   * Load the newest page. Resolves false when it could not be loaded (yet). Calls while one load
+   * of the same conversation is under way share it.
+   */
+  loadNewest(): Promise<boolean> {
+    if (this.newest?.token === this.token) return this.newest.promise;
+    const token = this.token;
+    const promise = this.fetchNewest().finally(() => {
+      if (this.newest?.token === token) this.newest = null;
+    });
+    this.newest = { token, promise };
+    return promise;
+  }
+
+  private async fetchNewest(): Promise<boolean> {
     const client = this.options.client();
     const conversationID = this.options.conversationID();
     if (!client || !conversationID) return false;

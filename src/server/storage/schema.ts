@@ -12,7 +12,6 @@
  * - user_conversations PK (app_id, user_id, conv_id): a user's conversations.
  * - group_members(app_id, group_id, id): member list in join order; (app_id, user_id): my groups.
  */
-export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -236,4 +235,12 @@ CREATE TABLE IF NOT EXISTS media (
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
+  // [issue 4: conversations] version 3
+
+  // [issue 5: groups] version 4
+
+  // [issue 6: users and relationships] version 5
 ];
+
+/** The version a database has after every migration. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1404,6 +1404,12 @@ export class SqliteStorage implements Storage {
     );
   }
 
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -270,6 +270,12 @@ export interface HistoryQuery {
   limit: number;
 }
 
+// [issue 4: conversations]
+
+// [issue 5: groups]
+
+// [issue 6: users and relationships]
+
 export interface Storage {
   // apps
   getApp(SDKAppID: number): Promise<AppRecord | null>;
@@ -498,6 +504,12 @@ export interface Storage {
     message: string,
     now: number,
   ): Promise<void>;
+
+  // [issue 4: conversations]
+
+  // [issue 5: groups]
+
+  // [issue 6: users and relationships]
 
   close(): Promise<void>;
 }
