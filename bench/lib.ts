@@ -17,9 +17,17 @@ export interface Child {
 
 /** Starts bench/<script> in its own process; it prints one JSON line when it is ready. */
 export async function startChild(script: string, args: string[] = []): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // BENCH_PROFILE=dir writes a CPU profile of each child (`--cpu-prof`) into dir.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const proc = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(here, script), ...args],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const rl = createInterface({ input: proc.stdout! });
   const [line] = (await once(rl, 'line')) as [string];
   rl.close();

@@ -122,6 +122,18 @@ const MEMBER_SELECT = `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, g
   JOIN im_groups g ON g.app_id = gm.app_id AND g.group_id = gm.group_id
   LEFT JOIN user_conversations uc ON uc.app_id = gm.app_id AND uc.user_id = gm.user_id AND uc.conv_id = g.conv_id`;
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  app: number;
+  message: NewMessage;
+  participants: string[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many appends share one transaction. */
+const MAX_APPEND_BATCH = 256;
+
 export interface SqliteOptions {
   /** File path or ':memory:'. */
   file: string;
@@ -314,11 +326,51 @@ export class SqliteStorage implements Storage {
 
   // messages
 
-  async appendMessage(
-    app: number,
-    message: NewMessage,
-    participants: string[],
-  ): Promise<AppendResult> {
+  /**
+   * Group commit: appends that arrive in the same turn of the event loop (while the previous
+   * commit's fsync blocked it, sends pile up) are written in ONE transaction, each in a savepoint of
+   * its own so one failure does not undo the others. Each promise settles only after the commit, so
+   * an acknowledged message is durable as before; the fsync is shared by the whole batch.
+   */
+  appendMessage(app: number, message: NewMessage, participants: string[]): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.appendQueue.push({ app, message, participants, resolve, reject });
+      if (this.appendQueue.length === 1) setImmediate(() => this.flushAppends());
+    });
+  }
+
+  private appendQueue: PendingAppend[] = [];
+
+  private flushAppends(): void {
+    if (this.appendQueue.length === 0) return;
+    const batch = this.appendQueue.splice(0, MAX_APPEND_BATCH);
+    if (this.appendQueue.length > 0) setImmediate(() => this.flushAppends());
+    const results: (AppendResult | { error: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              results.push(this.appendOne(item.app, item.message, item.participants));
+            } catch (error) {
+              results.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const r = results[i];
+      if ('error' in r) item.reject(r.error);
+      else item.resolve(r);
+    });
+  }
+
+  /** One append, in a savepoint of the batch's transaction. */
+  private appendOne(app: number, message: NewMessage, participants: string[]): AppendResult {
     return this.db
       .transaction((): AppendResult => {
         const existing = this.get<MessageRow>(
@@ -400,7 +452,7 @@ export class SqliteStorage implements Storage {
           duplicate: false,
         };
       })
-      .immediate();
+      .default();
   }
 
   async getHistory(app: number, query: HistoryQuery): Promise<StoredMessage[]> {
@@ -1411,6 +1463,8 @@ export class SqliteStorage implements Storage {
   // [issue 6: users and relationships]
 
   async close(): Promise<void> {
+    // Appends already accepted are committed (and answered) before the database closes.
+    while (this.db.open && this.appendQueue.length > 0) this.flushAppends();
     if (this.db.open) this.db.close();
   }
 }
