@@ -152,7 +152,9 @@ export class ChatClientImpl extends ClientApi implements ChatClient {
       return { code: 0 as const, data: { message: sent } };
     } catch (err) {
       message.status = 'fail';
-      this.announceSent(message);
+      // A cancelled upload is taken back, not failed (the elements drop it).
+      if ((err as { code?: unknown })?.code !== ErrorCode.UPLOAD_CANCELLED)
+        this.announceSent(message);
       throw err;
     }
   }

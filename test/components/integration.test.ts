@@ -74,6 +74,7 @@ describe('elements with the real client and server', () => {
     const alice = uniqueUser('alice');
     const bob = uniqueUser('bob');
     const a = await signedIn(alice, bob);
+    await signedIn(bob, alice);
     const chat = a.querySelector('im-chat')!;
     await waitUntil(
       () => deepPart<HTMLTextAreaElement>(chat, 'input')?.disabled === false,

@@ -82,7 +82,12 @@ describe('SharedWorker engine shared by tabs', () => {
     const sent = recOther.of<{ message: Message }>(INTERNAL_EVENT.MESSAGE_SENT)[0].message;
     expect(sent.ID).to.equal(m.ID);
     expect(sent.sequence).to.equal(m.sequence);
-    expect(alice.rec.count(INTERNAL_EVENT.MESSAGE_SENT)).to.equal(0);
+    // The sending tab's client tells its own handlers (not the engine): pending, then sent.
+    const own = alice.rec.of<{ message: Message }>(INTERNAL_EVENT.MESSAGE_SENT);
+    expect(own.map((d) => [d.message.ID, d.message.status])).to.deep.equal([
+      [m.ID, 'unSend'],
+      [m.ID, 'success'],
+    ]);
     await new Promise((r) => setTimeout(r, 200));
     expect(ids(alice.rec)).to.deep.equal([]);
     expect(ids(recOther)).to.deep.equal([]);

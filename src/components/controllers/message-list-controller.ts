@@ -185,8 +185,10 @@ export class MessageListController implements ReactiveController {
   /** Add live messages that belong to this conversation; returns the ones that were new. */
   receive(list: readonly Message[]): Message[] {
     const id = this.options.conversationID();
-    const added = this.merge(list.filter((m) => m.conversationID === id));
-    if (added.length) this.host.requestUpdate();
+    const mine = list.filter((m) => m.conversationID === id);
+    const added = this.merge(mine);
+    // A known message may have changed too (a pending send acknowledged elsewhere).
+    if (mine.length) this.host.requestUpdate();
     return added;
   }
 
@@ -308,9 +310,11 @@ export class MessageListController implements ReactiveController {
     for (const m of list) {
       const existing = byID.get(m.ID);
       if (!existing) added.push(m);
-      // A pending local copy must not hide the acknowledged one, and vice versa.
+      // A pending local copy must not hide the acknowledged one, and vice versa. Kept as a copy:
+      // the client updates its message objects in place (findMessage), and a new object is what
+      // tells <im-message> to render again.
       if (!existing || !(existing.status === 'success' && m.status === 'unSend')) {
-        byID.set(m.ID, m);
+        byID.set(m.ID, { ...m });
       }
     }
     this.messages = [...byID.values()].sort(compare);
