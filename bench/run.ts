@@ -1,14 +1,16 @@
-// `npm run bench`: one-to-one throughput and latency through the IM server with 100 connected
+// `npm run bench`: one-to-one throughput and latency through the IM server with 1,000 connected
 // clients on loopback, beside a bare `ws` relay (no auth, no storage) measured in the same run.
 // Each side runs in its own process; the clients run here. Figures are printed; bench/RESULTS.md
-// keeps the recorded baseline.
+// keeps the recorded baseline. Then the figures at scale of scale.ts (group fan-out, history pages,
+// memory per client); `npm run bench -- scale` runs only those.
 import { cpus, totalmem } from 'node:os';
 import type { WebSocket } from 'ws';
 import { openSocket, startChild, stopChild } from './lib.js';
+import { groupFanOut, historyPages, memoryPerClient } from './scale.js';
 import { genUserSig } from '../src/server/usersig.js';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100);
-const PER_CLIENT = Number(process.env.BENCH_MESSAGES ?? 200);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000);
+const PER_CLIENT = Number(process.env.BENCH_MESSAGES ?? 20);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 4);
 
 interface Peer {
@@ -174,6 +176,12 @@ async function measure(flavour: Flavour): Promise<Result> {
   };
 }
 
+const only = process.argv[2];
+if (only === 'scale') {
+  await runScale();
+  process.exit(0);
+}
+
 const im = await startChild('server-child.ts');
 const imResult = await measure(
   imFlavour(String(im.info.url), Number(im.info.SDKAppID), String(im.info.secretKey)),
@@ -198,3 +206,11 @@ console.log(fmt(relayResult));
 console.log(
   `\nthroughput ratio imkit / relay: ${(imResult.perSecond / relayResult.perSecond).toFixed(2)}`,
 );
+
+await runScale();
+
+async function runScale(): Promise<void> {
+  await groupFanOut();
+  await historyPages();
+  await memoryPerClient();
+}
