@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { WebSocket } from 'ws';
 import { openSocket, startChild, stopChild } from './lib.js';
+import { browserFigures } from './browser.js';
 import { groupFanOut, historyPages, memoryPerClient } from './scale.js';
 import { genUserSig } from '../src/server/usersig.js';
 
@@ -181,6 +182,10 @@ if (only === 'scale') {
   await runScale();
   process.exit(0);
 }
+if (only === 'browser') {
+  await browserFigures();
+  process.exit(0);
+}
 
 const im = await startChild('server-child.ts');
 const imResult = await measure(
@@ -208,6 +213,7 @@ console.log(
 );
 
 await runScale();
+await browserFigures();
 
 async function runScale(): Promise<void> {
   await groupFanOut();

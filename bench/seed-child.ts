@@ -6,6 +6,8 @@
 //   argv[2] = 'group':   GROUP_MEMBERS users in one Public group `bench_big` (owner `big_0`)
 //   argv[2] = 'history': HISTORY_TOTAL messages, HISTORY_CONV of them between `hist_a` and
 //                        `hist_b`, the rest spread over 1:1 conversations of 1,000 other users
+//   argv[2] = 'paint':   user `paint` with PAINT_CONVERSATIONS 1:1 conversations, and one with
+//                        `paint_peer` of PAINT_MESSAGES messages
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +108,49 @@ if (mode === 'group') {
   extra.total = total;
   extra.inConversation = placed;
   extra.every = every;
+}
+if (mode === 'paint') {
+  // `paint` has PAINT_CONVERSATIONS 1:1 conversations with one message each, and one more with
+  // `paint_peer` of PAINT_MESSAGES messages.
+  const conversations = Number(process.env.PAINT_CONVERSATIONS ?? 1000);
+  const messages = Number(process.env.PAINT_MESSAGES ?? 10_000);
+  await seeder.ensureUser(app, 'paint', now);
+  await seeder.ensureUser(app, 'paint_peer', now);
+  const text = (n: number, from: string, to: string): NewMessage => ({
+    convKey: c2cKey(from, to),
+    conversationType: 'C2C',
+    to,
+    from,
+    ID: `paint-${n}`,
+    type: 'TIMTextElem',
+    payload: { text: `message ${n} from ${from}` },
+    priority: 'Normal',
+    cloudCustomData: '',
+    clientTime: now,
+    random: n,
+    time: now - 100_000 + n,
+    nick: '',
+    avatar: '',
+    atUserList: [],
+    receiverList: [],
+    needReadReceipt: false,
+    isSupportExtension: false,
+    excludedFromUnreadCount: false,
+    excludedFromLastMessage: false,
+  });
+  const batch: Promise<unknown>[] = [];
+  for (let i = 0; i < messages; i++) {
+    const [from, to] = i % 3 ? ['paint_peer', 'paint'] : ['paint', 'paint_peer'];
+    batch.push(seeder.appendMessage(app, text(i, from, to), [from, to]));
+  }
+  for (let i = 0; i < conversations; i++) {
+    const peer = `paint_p${i}`;
+    await seeder.ensureUser(app, peer, now);
+    batch.push(seeder.appendMessage(app, text(messages + i, peer, 'paint'), [peer, 'paint']));
+  }
+  await Promise.all(batch);
+  extra.conversations = conversations + 1;
+  extra.messages = messages;
 }
 await seeder.close();
 extra.seedSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
