@@ -50,7 +50,9 @@ export async function resolveConversation(
   if (parts.type === 'C2C') {
     if (!USER_ID.test(parts.target)) throw invalid(`invalid conversationID ${conversationID}`);
     const convKey = c2cKey(caller.userID, parts.target);
-    const record = await storage.getConversation(caller.app, caller.userID, convKey);
+    const record = await storage.getConversation(caller.app, caller.userID, convKey, {
+      unread: false,
+    });
     return {
       conversationID,
       type: 'C2C',
@@ -67,7 +69,9 @@ export async function resolveConversation(
   const member = await storage.getMember(caller.app, parts.target, caller.userID);
   if (!member) throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');
   const convKey = groupKey(parts.target);
-  const record = await storage.getConversation(caller.app, caller.userID, convKey);
+  const record = await storage.getConversation(caller.app, caller.userID, convKey, {
+    unread: false,
+  });
   return {
     conversationID,
     type: 'GROUP',
@@ -151,7 +155,11 @@ export async function viewsFor(
   let peerReadSeq = 0;
   if (conv.type === 'C2C' && conv.target !== caller.userID && rows.length > 0) {
     peerReadSeq =
-      (await deps.storage.getConversation(caller.app, conv.target, conv.convKey))?.readSeq ?? 0;
+      (
+        await deps.storage.getConversation(caller.app, conv.target, conv.convKey, {
+          unread: false,
+        })
+      )?.readSeq ?? 0;
   }
   return rows.map((m) =>
     messageView(m, caller.userID, {

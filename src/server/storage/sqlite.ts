@@ -74,22 +74,31 @@ const SETTINGS_JOIN = `LEFT JOIN conversation_settings cs
 
 /**
  * Unread: messages after max(read, join, visible) sent by others, not excluded from the count, not
- * targeted (Tencent never counts them), not recalled, not deleted for the user, not discarded.
+ * targeted (Tencent never counts them), not recalled, not deleted for the user, not discarded; 0 in
+ * Meeting groups. A scan of the unread messages: only where the count is shown.
  */
-const CONVERSATION_SELECT = `SELECT c.conv_key, c.type, c.last_seq, c.last_cursor, uc.read_seq, uc.join_seq,
-    uc.visible_seq, uc.activity_key, g.type AS group_type, cs.remind_type,
-    CASE WHEN g.type = 'ChatRoom' THEN 0 ELSE (
+const UNREAD_EXPR = `CASE WHEN g.type = 'ChatRoom' THEN 0 ELSE (
       SELECT count(*) FROM messages m
       WHERE m.conv_id = uc.conv_id AND m.seq > max(uc.read_seq, uc.join_seq, uc.visible_seq)
         AND m.sender <> uc.user_id AND m.excluded_unread = 0 AND m.targeted = 0 AND m.revoked = 0
         AND NOT EXISTS (SELECT 1 FROM message_deletions d WHERE d.cursor = m.cursor AND d.user_id = uc.user_id)
         AND ${notDiscarded('uc.user_id')}
-    ) END AS unread
+    ) END`;
+
+function conversationSelect(unread: string): string {
+  return `SELECT c.conv_key, c.type, c.last_seq, c.last_cursor, uc.read_seq, uc.join_seq,
+    uc.visible_seq, uc.activity_key, g.type AS group_type, cs.remind_type,
+    ${unread} AS unread
   FROM user_conversations uc
   JOIN conversations c ON c.conv_id = uc.conv_id
   LEFT JOIN im_groups g ON c.type = 'GROUP' AND g.app_id = uc.app_id AND g.group_id = substr(c.conv_key, 7)
   ${SETTINGS_JOIN}
   WHERE uc.app_id = ? AND uc.user_id = ?`;
+}
+
+const CONVERSATION_SELECT = conversationSelect(UNREAD_EXPR);
+/** The same without the unread count (0), for callers that do not need it. */
+const CONVERSATION_SELECT_NO_UNREAD = conversationSelect('0');
 
 interface MediaRow {
   uuid: string;
@@ -725,13 +734,10 @@ export class SqliteStorage implements Storage {
     app: number,
     userID: string,
     convKey: string,
+    options: { unread?: boolean } = {},
   ): Promise<UserConversationRecord | null> {
-    const row = this.get<ConversationRow>(
-      `${CONVERSATION_SELECT} AND c.conv_key = ?`,
-      app,
-      userID,
-      convKey,
-    );
+    const select = options.unread === false ? CONVERSATION_SELECT_NO_UNREAD : CONVERSATION_SELECT;
+    const row = this.get<ConversationRow>(`${select} AND c.conv_key = ?`, app, userID, convKey);
     return row ? toConversation(row, userID) : null;
   }
 

@@ -368,10 +368,16 @@ export interface Storage {
 
   // conversations
   listConversations(app: number, userID: string): Promise<UserConversationRecord[]>;
+  /**
+   * One conversation of the user. `unread: false` skips counting the unread messages (`unread` is
+   * then 0): the count scans every unread message, which access checks and history pages do not
+   * need.
+   */
   getConversation(
     app: number,
     userID: string,
     convKey: string,
+    options?: { unread?: boolean },
   ): Promise<UserConversationRecord | null>;
   /** Sets read_seq to the conversation's last seq; null when the user has no such conversation. */
   markRead(app: number, userID: string, convKey: string): Promise<MarkReadResult | null>;
