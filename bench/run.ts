@@ -2,7 +2,7 @@
 // clients on loopback, beside a bare `ws` relay (no auth, no storage) measured in the same run.
 // Each side runs in its own process; the clients run here. Figures are printed; bench/RESULTS.md
 // keeps the recorded baseline. Then the figures at scale of scale.ts (group fan-out, history pages,
-// memory per client); `npm run bench -- scale` runs only those.
+// memory per client) and of browser.ts; `npm run bench -- 1:1`, `-- scale` or `-- browser` runs one part.
 import { cpus, totalmem } from 'node:os';
 import type { WebSocket } from 'ws';
 import { openSocket, startChild, stopChild } from './lib.js';
@@ -186,6 +186,7 @@ if (only === 'browser') {
   await browserFigures();
   process.exit(0);
 }
+const oneToOneOnly = only === '1:1';
 
 const im = await startChild('server-child.ts');
 const imResult = await measure(
@@ -212,8 +213,10 @@ console.log(
   `\nthroughput ratio imkit / relay: ${(imResult.perSecond / relayResult.perSecond).toFixed(2)}`,
 );
 
-await runScale();
-await browserFigures();
+if (!oneToOneOnly) {
+  await runScale();
+  await browserFigures();
+}
 
 async function runScale(): Promise<void> {
   await groupFanOut();

@@ -282,6 +282,9 @@ export class SqliteStorage implements Storage {
   // users
 
   async ensureUser(app: number, userID: string, now: number): Promise<UserRecord> {
+    // Read first: a known user's login writes nothing (no transaction, no fsync).
+    const known = await this.getUser(app, userID);
+    if (known) return known;
     this.run(
       'INSERT OR IGNORE INTO users (app_id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?)',
       app,
