@@ -67,6 +67,9 @@ function authCloseCode(code: number): number {
   return CloseCode.AUTH_FAILED;
 }
 
+/** Push frames already serialized, by frame object (pushes are never changed once published). */
+const serializedPushes = new WeakMap<object, string>();
+
 export class Connection implements Session {
   private caller: Caller | null = null;
   private closed = false;
@@ -109,7 +112,11 @@ export class Connection implements Session {
   }
 
   push(frame: PushFrame): void {
-    this.send(frame);
+    if (this.closed || !this.socket.isOpen) return;
+    // One frame object pushed to many sockets (a group message) is serialized once.
+    let text = serializedPushes.get(frame);
+    if (text === undefined) serializedPushes.set(frame, (text = JSON.stringify(frame)));
+    this.socket.send(text);
   }
 
   kick(type: string): void {

@@ -25,7 +25,7 @@
 import { ErrorCode } from '../../protocol/codes.js';
 import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { Message } from '../../protocol/types.js';
-import type { MessageListResult, OpData, SyncResult } from '../../protocol/wire.js';
+import type { MessageListResult, OpData, PushFrame, SyncResult } from '../../protocol/wire.js';
 import { ImError, invalid } from '../errors.js';
 import { noSendLimits, SEND_FREQUENCY_LIMIT, type SendLimits } from '../limits.js';
 import { c2cKey, groupKey, type StoredMessage } from '../storage/types.js';
@@ -267,22 +267,22 @@ export class MessageService {
     recipients: string[],
     exceptConnID: string,
   ) {
-    // Group views differ only by flow: build the two variants once.
-    const views = new Map<boolean, Message>();
-    const view = (userID: string): Message => {
-      if (message.conversationType === 'C2C') return messageView(message, userID);
+    // Group frames differ only by flow: build the two variants once, so every member's socket
+    // gets the same frame object (serialized once, connection.ts).
+    const frames = new Map<boolean, PushFrame>();
+    const frame = (userID: string): PushFrame => {
+      const build = (): PushFrame => ({
+        push: 'message',
+        cursor: message.cursor,
+        data: messageView(message, userID),
+      });
+      if (message.conversationType === 'C2C') return build();
       const out = userID === message.from;
-      let v = views.get(out);
-      if (!v) views.set(out, (v = messageView(message, userID)));
-      return v;
+      let f = frames.get(out);
+      if (!f) frames.set(out, (f = build()));
+      return f;
     };
-    await pushTo(
-      this.deps,
-      app,
-      recipients,
-      (userID) => ({ push: 'message', cursor: message.cursor, data: view(userID) }),
-      exceptConnID,
-    );
+    await pushTo(this.deps, app, recipients, frame, exceptConnID);
   }
 
   async getMessageList(caller: Caller, data: OpData<'getMessageList'>): Promise<MessageListResult> {
