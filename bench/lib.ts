@@ -10,6 +10,16 @@ import { genUserSig } from '../src/server/usersig.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Loopback, no log; load from one address at full speed: the rate limits are off. */
+export const BENCH_SERVER_OPTIONS = {
+  port: 0,
+  host: '127.0.0.1',
+  log: false,
+  connectionsPerIP: 0,
+  sendRate: 0,
+  groupRate: 0,
+} as const;
+
 export interface Child {
   proc: ChildProcess;
   info: Record<string, unknown>;

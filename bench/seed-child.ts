@@ -13,20 +13,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServer } from '../src/server/index.js';
+import { BENCH_SERVER_OPTIONS } from './lib.js';
 import { SqliteStorage } from '../src/server/storage/sqlite.js';
 import { c2cKey, type NewMessage } from '../src/server/storage/types.js';
 
+/** A stored 1:1 text message for seeding. */
+function textMessage(ID: string, from: string, to: string, text: string, time: number): NewMessage {
+  return {
+    convKey: c2cKey(from, to),
+    conversationType: 'C2C',
+    to,
+    from,
+    ID,
+    type: 'TIMTextElem',
+    payload: { text },
+    priority: 'Normal',
+    cloudCustomData: '',
+    clientTime: time,
+    random: 0,
+    time,
+    nick: '',
+    avatar: '',
+    atUserList: [],
+    receiverList: [],
+    needReadReceipt: false,
+    isSupportExtension: false,
+    excludedFromUnreadCount: false,
+    excludedFromLastMessage: false,
+  };
+}
+
 const mode = process.argv[2] ?? 'group';
 const dataDir = mkdtempSync(join(tmpdir(), 'imkit-bench-seed-'));
-const server = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir,
-  log: false,
-  connectionsPerIP: 0,
-  sendRate: 0,
-  groupRate: 0,
-});
+const server = await startServer({ ...BENCH_SERVER_OPTIONS, dataDir });
 const app = server.app.SDKAppID;
 const seeder = new SqliteStorage({ file: join(dataDir, 'imkit.sqlite') });
 // Seeding is not what is measured: no fsync per batch here.
@@ -63,28 +82,6 @@ if (mode === 'group') {
   const others = 1000;
   for (const u of ['hist_a', 'hist_b']) await seeder.ensureUser(app, u, now);
   for (let i = 0; i < others; i++) await seeder.ensureUser(app, `hist_u${i}`, now);
-  const draft = (n: number, from: string, to: string): NewMessage => ({
-    convKey: c2cKey(from, to),
-    conversationType: 'C2C',
-    to,
-    from,
-    ID: `seed-${n}`,
-    type: 'TIMTextElem',
-    payload: { text: `seeded message ${n}` },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: now,
-    random: n,
-    time: now - total + n,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
-  });
   // The target conversation's messages are spread evenly through the whole history.
   const every = Math.max(1, Math.floor(total / inConv));
   let placed = 0;
@@ -95,12 +92,24 @@ if (mode === 'group') {
       if (n % every === 0 && placed < inConv) {
         placed++;
         const [from, to] = n % 2 ? ['hist_a', 'hist_b'] : ['hist_b', 'hist_a'];
-        batch.push(seeder.appendMessage(app, draft(n, from, to), [from, to]));
+        batch.push(
+          seeder.appendMessage(
+            app,
+            textMessage(`seed-${n}`, from, to, `seeded message ${n}`, now - total + n),
+            [from, to],
+          ),
+        );
       } else {
         const a = `hist_u${n % others}`;
         const b = `hist_u${(n * 7 + 1) % others}`;
         const to = a === b ? `hist_u${(n + 1) % others}` : b;
-        batch.push(seeder.appendMessage(app, draft(n, a, to), [a, to]));
+        batch.push(
+          seeder.appendMessage(
+            app,
+            textMessage(`seed-${n}`, a, to, `seeded message ${n}`, now - total + n),
+            [a, to],
+          ),
+        );
       }
     }
     await Promise.all(batch);
@@ -116,37 +125,33 @@ if (mode === 'paint') {
   const messages = Number(process.env.PAINT_MESSAGES ?? 10_000);
   await seeder.ensureUser(app, 'paint', now);
   await seeder.ensureUser(app, 'paint_peer', now);
-  const text = (n: number, from: string, to: string): NewMessage => ({
-    convKey: c2cKey(from, to),
-    conversationType: 'C2C',
-    to,
-    from,
-    ID: `paint-${n}`,
-    type: 'TIMTextElem',
-    payload: { text: `message ${n} from ${from}` },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: now,
-    random: n,
-    time: now - 100_000 + n,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
-  });
   const batch: Promise<unknown>[] = [];
   for (let i = 0; i < messages; i++) {
     const [from, to] = i % 3 ? ['paint_peer', 'paint'] : ['paint', 'paint_peer'];
-    batch.push(seeder.appendMessage(app, text(i, from, to), [from, to]));
+    batch.push(
+      seeder.appendMessage(
+        app,
+        textMessage(`paint-${i}`, from, to, `message ${i} from ${from}`, now - 100_000 + i),
+        [from, to],
+      ),
+    );
   }
   for (let i = 0; i < conversations; i++) {
     const peer = `paint_p${i}`;
     await seeder.ensureUser(app, peer, now);
-    batch.push(seeder.appendMessage(app, text(messages + i, peer, 'paint'), [peer, 'paint']));
+    batch.push(
+      seeder.appendMessage(
+        app,
+        textMessage(
+          `paint-${messages + i}`,
+          peer,
+          'paint',
+          `message ${messages + i} from ${peer}`,
+          now - 100_000 + messages + i,
+        ),
+        [peer, 'paint'],
+      ),
+    );
   }
   await Promise.all(batch);
   extra.conversations = conversations + 1;

@@ -4,18 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../src/server/index.js';
+import { BENCH_SERVER_OPTIONS } from './lib.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'imkit-bench-'));
-// Load from one address at full speed: the per-address and per-user rate limits are off here.
-const server = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  dataDir,
-  log: false,
-  connectionsPerIP: 0,
-  sendRate: 0,
-  groupRate: 0,
-});
+const server = await startServer({ ...BENCH_SERVER_OPTIONS, dataDir });
 process.stdout.write(
   JSON.stringify({
     url: server.url,
