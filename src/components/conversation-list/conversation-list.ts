@@ -8,7 +8,7 @@ import { conversationName } from '../base/format.js';
 import { ImElement } from '../base/im-element.js';
 import { ClientEventsController } from '../controllers/client-events-controller.js';
 import { ImConversationSelectEvent } from '../events.js';
-import type { MenuItem } from './conversation-menu.js';
+import { menuItems, renderMenu, type MenuItem } from './conversation-menu.js';
 import { hasMark, renderRow } from './conversation-row.js';
 import { conversationListStyles } from './conversation-list.styles.js';
 
@@ -32,7 +32,7 @@ interface StatusEntry {
   statusType: number;
 }
 
-/** The open context menu; its rendering comes with the lazily loaded menu module. */
+/** The open context menu. */
 export interface MenuState {
   render(host: ImConversationList, menu: MenuState): unknown;
   items: MenuItem[];
@@ -430,7 +430,6 @@ export class ImConversationList extends ImElement {
   async openMenu(index: number, x?: number, y?: number): Promise<void> {
     const c = this.visible()[index];
     if (!c) return;
-    const { menuItems, renderMenu } = await import('./conversation-menu.js');
     const row = this.rowEl(index)?.getBoundingClientRect();
     const host = this.getBoundingClientRect();
     this.menu = {

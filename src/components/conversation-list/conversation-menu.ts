@@ -1,6 +1,6 @@
 /**
  * The actions of a conversation's context menu in <im-conversation-list>: pin, mark read / unread,
- * mute, star, move to a conversation group (or out of one), delete. Loaded on first use.
+ * mute, star, move to a conversation group (or out of one), delete.
  */
 import { html } from 'lit';
 import type { ChatClient } from '../../core/client-types.js';
