@@ -175,14 +175,14 @@ describe('im-conversation-list and the conversation model', () => {
     const el = await mount(fake);
     await waitUntil(() => rows(el).length === 4);
     expect(row(el, 'C2Chidden')).to.equal(undefined);
-    expect(row(el, 'C2Cpinned')!.querySelector("[part~='pin']")).to.exist;
+    expect(row(el, 'C2Cpinned')!.querySelector("[part~='pin']")).to.not.equal(null);
     const team = row(el, 'GROUPteam')!;
     expect(team.querySelector("[part~='at']")!.textContent).to.contain('@me');
     expect(team.querySelector("[part~='badge']")!.textContent).to.contain('4');
     const muted = row(el, 'C2Cmuted')!;
     expect(muted.querySelector("[part~='badge']")).to.equal(null);
-    expect(muted.querySelector("[part~='dot']")).to.exist;
-    expect(muted.querySelector("[part~='draft']")).to.exist;
+    expect(muted.querySelector("[part~='dot']")).to.not.equal(null);
+    expect(muted.querySelector("[part~='draft']")).to.not.equal(null);
     expect(muted.querySelector("[part~='preview']")!.textContent).to.contain('unfinished');
     await expect(el).to.be.accessible();
   });
