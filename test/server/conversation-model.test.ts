@@ -332,3 +332,56 @@ describe('conversation model', () => {
     });
   });
 });
+
+describe('conversation model storage', () => {
+  test('marks and conversation groups stop at the cap (51008 in the service), all or nothing', async () => {
+    const { SqliteStorage } = await import('../../src/server/storage/sqlite.js');
+    const storage = new SqliteStorage({ file: ':memory:' });
+    try {
+      const insert = storage.db.prepare(
+        `INSERT INTO conversations (app_id, conv_key, type, last_cursor) VALUES (1, ?, 'C2C', ?)`,
+      );
+      const keys = ['c2c:a|b', 'c2c:a|c', 'c2c:a|d', 'c2c:a|e'];
+      keys.forEach((k, i) => insert.run(k, i + 1));
+      const star = { mark: { markType: TYPES.CONV_MARK_TYPE_STAR, enable: true } };
+      assert.equal(
+        await storage.patchConversationStates(1, 'a', keys.slice(0, 2), star, 3, 1),
+        'ok',
+      );
+      assert.equal(
+        await storage.patchConversationStates(1, 'a', keys.slice(1), star, 3, 1),
+        'markLimit',
+      );
+      const marked = (await storage.listConversationStates(1, 'a')).filter((s) => s.marks.length);
+      assert.equal(marked.length, 2, 'nothing of the refused call was written');
+      const limits = { maxGroups: 20, maxMarked: 3 };
+      assert.equal(
+        await storage.changeConversationGroups(
+          1,
+          'a',
+          { op: 'create', name: 'g', convKeys: keys.slice(2) },
+          limits,
+          1,
+        ),
+        'markLimit',
+      );
+      assert.deepEqual(
+        await storage.conversationGroupNames(1, 'a'),
+        [],
+        'the group was not created',
+      );
+      assert.equal(
+        await storage.changeConversationGroups(
+          1,
+          'a',
+          { op: 'create', name: 'g', convKeys: keys.slice(0, 3) },
+          limits,
+          1,
+        ),
+        'ok',
+      );
+    } finally {
+      await storage.close();
+    }
+  });
+});

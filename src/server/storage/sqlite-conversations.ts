@@ -102,6 +102,7 @@ function markedCount(db: DB, app: number, userID: string): number {
   ).n;
 }
 
+/** Applies the patch to each conversation; throws MarkLimit (caller rolls back) past the cap. */
 function patchStates(
   db: DB,
   app: number,
@@ -111,55 +112,51 @@ function patchStates(
   maxMarked: number,
   now: number,
 ): 'ok' {
-  {
-    {
-      const before = markedCount(db, app, userID);
-      for (const { convID, lastCursor } of convIDs(db, app, convKeys)) {
-        ensureRow(db, app, userID, convID, now);
-        const where = { app, u: userID, conv: convID, now };
-        if (patch.pinned !== undefined) {
-          db.prepare(
-            `UPDATE conversation_state SET pinned = @v, updated_at = @now
+  const before = markedCount(db, app, userID);
+  for (const { convID, lastCursor } of convIDs(db, app, convKeys)) {
+    ensureRow(db, app, userID, convID, now);
+    const where = { app, u: userID, conv: convID, now };
+    if (patch.pinned !== undefined) {
+      db.prepare(
+        `UPDATE conversation_state SET pinned = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
-          ).run({ ...where, v: patch.pinned ? 1 : 0 });
-        }
-        if (patch.customData !== undefined) {
-          db.prepare(
-            `UPDATE conversation_state SET custom_data = @v, updated_at = @now
+      ).run({ ...where, v: patch.pinned ? 1 : 0 });
+    }
+    if (patch.customData !== undefined) {
+      db.prepare(
+        `UPDATE conversation_state SET custom_data = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
-          ).run({ ...where, v: patch.customData });
-        }
-        if (patch.draft !== undefined) {
-          db.prepare(
-            `UPDATE conversation_state SET draft = @v, updated_at = @now
+      ).run({ ...where, v: patch.customData });
+    }
+    if (patch.draft !== undefined) {
+      db.prepare(
+        `UPDATE conversation_state SET draft = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
-          ).run({ ...where, v: patch.draft });
-        }
-        if (patch.mark && patch.mark.markType === TYPES.CONV_MARK_TYPE_HIDE) {
-          db.prepare(
-            `UPDATE conversation_state SET hidden_cursor = @v, updated_at = @now
+      ).run({ ...where, v: patch.draft });
+    }
+    if (patch.mark && patch.mark.markType === TYPES.CONV_MARK_TYPE_HIDE) {
+      db.prepare(
+        `UPDATE conversation_state SET hidden_cursor = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
-          ).run({ ...where, v: patch.mark.enable ? lastCursor : -1 });
-        } else if (patch.mark) {
-          const row = db
-            .prepare(
-              'SELECT marks FROM conversation_state WHERE app_id = @app AND user_id = @u AND conv_id = @conv',
-            )
-            .get(where) as { marks: string };
-          const marks = new Set(JSON.parse(row.marks) as number[]);
-          if (patch.mark.enable) marks.add(patch.mark.markType);
-          else marks.delete(patch.mark.markType);
-          db.prepare(
-            `UPDATE conversation_state SET marks = @v, updated_at = @now
+      ).run({ ...where, v: patch.mark.enable ? lastCursor : -1 });
+    } else if (patch.mark) {
+      const row = db
+        .prepare(
+          'SELECT marks FROM conversation_state WHERE app_id = @app AND user_id = @u AND conv_id = @conv',
+        )
+        .get(where) as { marks: string };
+      const marks = new Set(JSON.parse(row.marks) as number[]);
+      if (patch.mark.enable) marks.add(patch.mark.markType);
+      else marks.delete(patch.mark.markType);
+      db.prepare(
+        `UPDATE conversation_state SET marks = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
-          ).run({ ...where, v: JSON.stringify([...marks].sort((a, b) => a - b)) });
-        }
-      }
-      const after = markedCount(db, app, userID);
-      if (after > before && after > maxMarked) throw new MarkLimit();
-      return 'ok';
+      ).run({ ...where, v: JSON.stringify([...marks].sort((a, b) => a - b)) });
     }
   }
+  const after = markedCount(db, app, userID);
+  if (after > before && after > maxMarked) throw new MarkLimit();
+  return 'ok';
 }
 
 class MarkLimit extends Error {}
