@@ -496,6 +496,7 @@ export class ImConversationList extends ImElement {
       rows.push(
         renderRow(c, {
           index: i,
+          count: list.length,
           top: i * h,
           selected: c.conversationID === this.selected,
           focusable: focusRendered ? i === focusIndex : i === start,

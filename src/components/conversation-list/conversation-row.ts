@@ -24,6 +24,8 @@ export const hasMark = (c: Conversation, mark: number) => !!c.markList?.includes
 
 export interface RowState {
   index: number;
+  /** How many rows the (filtered) list has. */
+  count: number;
   top: number;
   selected: boolean;
   focusable: boolean;
@@ -67,7 +69,7 @@ export function renderRow(c: Conversation, s: RowState) {
     part=${parts}
     role="option"
     aria-selected=${s.selected ? 'true' : 'false'}
-    aria-setsize="-1"
+    aria-setsize=${s.count}
     aria-posinset=${s.index + 1}
     tabindex=${s.focusable ? '0' : '-1'}
     data-index=${s.index}
