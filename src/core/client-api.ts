@@ -14,7 +14,11 @@ import type {
   Profile,
   Reaction,
 } from '../protocol/types.js';
-import type { ChatClient } from './client-types.js';
+import type {
+  ChatClient,
+  ConversationBatchResult,
+  GetConversationListOptions,
+} from './client-types.js';
 import { ClientCore } from './client-core.js';
 import { mergeReceipts, messageRef, sameConversation } from './message-args.js';
 import { MessageMemory } from './message-memory.js';
@@ -159,8 +163,13 @@ export abstract class ClientApi extends ClientCore {
 
   // --- conversations, groups, profiles: same names over RPC ---
 
-  getConversationList() {
-    return this.call<{ conversationList: Conversation[] }>('getConversationList');
+  getConversationList(options?: string[] | GetConversationListOptions) {
+    return this.call<{
+      conversationList: Conversation[];
+      isSyncCompleted: boolean;
+      nextSeq?: number;
+      isFinished?: boolean;
+    }>('getConversationList', options);
   }
   getConversationProfile(conversationID: string) {
     return this.call<{ conversation: Conversation }>('getConversationProfile', { conversationID });
@@ -197,6 +206,51 @@ export abstract class ClientApi extends ClientCore {
   }
 
   // [issue 4: conversations]
+  async deleteConversation(options: Parameters<ChatClient['deleteConversation']>[0]) {
+    if (typeof options === 'string') {
+      const res = await this.call<{ conversationIDList: string[] }>('deleteConversation', {
+        conversationIDList: [options],
+      });
+      return { code: 0 as const, data: { ...res.data, conversationID: options } };
+    }
+    return this.call<{ conversationID?: string; conversationIDList: string[] }>(
+      'deleteConversation',
+      options,
+    );
+  }
+  pinConversation(options: Parameters<ChatClient['pinConversation']>[0]) {
+    return this.call<{ conversationID: string }>('pinConversation', options);
+  }
+  setConversationDraft(options: Parameters<ChatClient['setConversationDraft']>[0]) {
+    return this.call<{ conversationID: string }>('setConversationDraft', options);
+  }
+  markConversation(options: Parameters<ChatClient['markConversation']>[0]) {
+    return this.call<ConversationBatchResult>('markConversation', options);
+  }
+  setConversationCustomData(options: Parameters<ChatClient['setConversationCustomData']>[0]) {
+    return this.call<ConversationBatchResult>('setConversationCustomData', options);
+  }
+  setAllMessageRead(options?: { scope?: string }) {
+    return this.call<Record<string, never>>('setAllMessageRead', options ?? {});
+  }
+  createConversationGroup(options: Parameters<ChatClient['createConversationGroup']>[0]) {
+    return this.call<ConversationBatchResult>('createConversationGroup', options);
+  }
+  getConversationGroupList() {
+    return this.call<string[]>('getConversationGroupList');
+  }
+  deleteConversationGroup(groupName: string) {
+    return this.call<Record<string, never>>('deleteConversationGroup', { groupName });
+  }
+  renameConversationGroup(options: Parameters<ChatClient['renameConversationGroup']>[0]) {
+    return this.call<Record<string, never>>('renameConversationGroup', options);
+  }
+  addConversationsToGroup(options: Parameters<ChatClient['addConversationsToGroup']>[0]) {
+    return this.call<ConversationBatchResult>('addConversationsToGroup', options);
+  }
+  deleteConversationsFromGroup(options: Parameters<ChatClient['deleteConversationsFromGroup']>[0]) {
+    return this.call<ConversationBatchResult>('deleteConversationsFromGroup', options);
+  }
 
   // [issue 5: groups]
 

@@ -254,7 +254,18 @@ export interface ChatClient {
   /** Typing status to a C2C peer (an online-only custom message with TYPING_BUSINESS_ID). */
   sendTypingStatus?(options: { userID: string; typing: boolean }): Promise<void>;
 
-  getConversationList(): Promise<IMResponse<{ conversationList: Conversation[] }>>;
+  /**
+   * No argument: every conversation but hidden ones; an array of IDs: those; an object: filtered
+   * (`markType` HIDE lists hidden ones) and, with `count`, paged from `nextSeq`.
+   */
+  getConversationList(options?: string[] | GetConversationListOptions): Promise<
+    IMResponse<{
+      conversationList: Conversation[];
+      isSyncCompleted: boolean;
+      nextSeq?: number;
+      isFinished?: boolean;
+    }>
+  >;
   getConversationProfile(
     conversationID: string,
   ): Promise<IMResponse<{ conversation: Conversation }>>;
@@ -280,8 +291,66 @@ export interface ChatClient {
   getUserProfile(options: { userIDList: string[] }): Promise<IMResponse<Profile[]>>;
   updateMyProfile(options: UpdateMyProfileOptions): Promise<IMResponse<Profile>>;
   // [issue 4: conversations]
+  /** A string deletes one (answers `{conversationID}`); history is cleared unless told otherwise. */
+  deleteConversation(
+    options: string | { conversationIDList: string[]; clearHistoryMessage?: boolean },
+  ): Promise<IMResponse<{ conversationID?: string; conversationIDList: string[] }>>;
+  pinConversation(options: {
+    conversationID: string;
+    isPinned: boolean;
+  }): Promise<IMResponse<{ conversationID: string }>>;
+  /** Stored on the server: every tab and device of the user sees the same draft. */
+  setConversationDraft(options: {
+    conversationID: string;
+    draftText: string;
+  }): Promise<IMResponse<{ conversationID: string }>>;
+  markConversation(options: {
+    conversationIDList: string[];
+    markType: number;
+    enableMark: boolean;
+  }): Promise<IMResponse<ConversationBatchResult>>;
+  setConversationCustomData(options: {
+    conversationIDList: string[];
+    customData: string;
+  }): Promise<IMResponse<ConversationBatchResult>>;
+  setAllMessageRead(options?: { scope?: string }): Promise<IMResponse<Record<string, never>>>;
+  createConversationGroup(options: {
+    groupName: string;
+    conversationIDList: string[];
+  }): Promise<IMResponse<ConversationBatchResult>>;
+  getConversationGroupList(): Promise<IMResponse<string[]>>;
+  deleteConversationGroup(groupName: string): Promise<IMResponse<Record<string, never>>>;
+  renameConversationGroup(options: {
+    oldName: string;
+    newName: string;
+  }): Promise<IMResponse<Record<string, never>>>;
+  addConversationsToGroup(options: {
+    groupName: string;
+    conversationIDList: string[];
+  }): Promise<IMResponse<ConversationBatchResult>>;
+  deleteConversationsFromGroup(options: {
+    groupName: string;
+    conversationIDList: string[];
+  }): Promise<IMResponse<ConversationBatchResult>>;
 
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
+}
+
+// [issue 4: conversations]
+export interface GetConversationListOptions {
+  type?: string;
+  markType?: number;
+  groupName?: string;
+  hasUnreadCount?: boolean;
+  hasGroupAtInfo?: boolean;
+  /** Paging: start at 0, then pass back the answer's `nextSeq`. */
+  nextSeq?: number;
+  /** Page size, 1..100; omitted: all. */
+  count?: number;
+}
+export interface ConversationBatchResult {
+  successConversationIDList: string[];
+  failureConversationIDList: { conversationID: string; code: number; message: string }[];
 }

@@ -67,6 +67,14 @@ export const ErrorCode = {
   PROTOCOL_UNSUPPORTED: 10026,
 
   // [issue 4: conversations]
+  /** The conversation is not in the user's list (no message yet, or deleted). */
+  CONVERSATION_NOT_FOUND: 51007,
+  /** More than LIMITS.markedConversations conversations marked or in conversation groups. */
+  CONVERSATION_MARK_LIMIT: 51008,
+  CONVERSATION_GROUP_NOT_FOUND: 51009,
+  CONVERSATION_GROUP_LIMIT: 51010,
+  /** Conversation group name empty, longer than 32 bytes, or already in use. */
+  CONVERSATION_GROUP_NAME_INVALID: 51011,
 
   // [issue 5: groups]
 

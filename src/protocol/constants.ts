@@ -90,6 +90,17 @@ export const TYPES = {
   CONV_AT_ALL: 2,
   CONV_AT_ALL_AT_ME: 3,
 
+  /** Conversation marks (markConversation): labels only, bits of `markList`. */
+  CONV_MARK_TYPE_STAR: 0x1,
+  CONV_MARK_TYPE_UNREAD: 0x2,
+  CONV_MARK_TYPE_FOLD: 0x4,
+  CONV_MARK_TYPE_HIDE: 0x8,
+
+  /** setAllMessageRead scopes. */
+  READ_ALL_C2C_MSG: 'readAllC2CMessage',
+  READ_ALL_GROUP_MSG: 'readAllGroupMessage',
+  READ_ALL_MSG: 'readAllMessage',
+
   GENDER_UNKNOWN: 'Gender_Type_Unknown',
   GENDER_FEMALE: 'Gender_Type_Female',
   GENDER_MALE: 'Gender_Type_Male',
@@ -172,6 +183,19 @@ export const LIMITS = {
   imageThumbShortSide: 198,
 
   // [issue 4: conversations]
+  /** getConversationList page size (default and maximum when `count` is given). */
+  conversationListPage: 100,
+  /** Conversations per markConversation / deleteConversation / custom-data / group call. */
+  conversationsPerCall: 100,
+  /** setConversationCustomData. */
+  conversationCustomDataBytes: 256,
+  /** setConversationDraft. */
+  conversationDraftBytes: 12 * 1024,
+  /** Conversation groups per user, and the byte length of their names. */
+  conversationGroups: 20,
+  conversationGroupNameBytes: 32,
+  /** Conversations that carry a mark or belong to a conversation group, per user. */
+  markedConversations: 1000,
 
   // [issue 5: groups]
 

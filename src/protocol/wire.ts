@@ -27,6 +27,21 @@ const groupID = v.pipe(
 );
 const conversationID = v.pipe(v.string(), v.minLength(4), v.maxLength(64));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const conversationIDList = v.pipe(
+  v.array(conversationID),
+  v.minLength(1, 'conversationIDList is empty'),
+  v.maxLength(LIMITS.conversationsPerCall, 'too many conversations in one call'),
+);
+/** A built-in mark (1, 2, 4, 8) or a custom one, 2^n with 32 <= n < 64. */
+const markType = v.pipe(
+  v.number(),
+  v.check((n) => {
+    const e = Math.log2(n);
+    return Number.isInteger(e) && ((e >= 0 && e <= 3) || (e >= 32 && e < 64)) && 2 ** e === n;
+  }, 'markType must be 1, 2, 4, 8 or 2^n with 32 <= n < 64'),
+);
+/** Byte length is checked by the service (51011), so the schema only bounds the frame. */
+const conversationGroupName = v.pipe(v.string(), v.maxLength(256));
 
 export const schemas = {
   login: v.object({
@@ -241,7 +256,18 @@ export const schemas = {
       v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.messageListPage)),
     ),
   }),
-  getConversationList: v.object({}),
+  /** Without `count`: every conversation. Filters combine with AND. */
+  getConversationList: v.object({
+    nextSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
+    count: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.conversationListPage)),
+    ),
+    type: v.optional(v.picklist(['C2C', 'GROUP', '@TIM#SYSTEM'])),
+    markType: v.optional(markType),
+    groupName: v.optional(v.pipe(v.string(), v.maxLength(256))),
+    hasUnreadCount: v.optional(v.boolean()),
+    hasGroupAtInfo: v.optional(v.boolean()),
+  }),
   getConversationProfile: v.object({ conversationID }),
   setMessageRead: v.object({ conversationID }),
   createGroup: v.object({
@@ -288,6 +314,50 @@ export const schemas = {
   }),
 
   // [issue 4: conversations]
+  deleteConversation: v.object({
+    conversationIDList,
+    clearHistoryMessage: v.optional(v.boolean(), true),
+  }),
+  pinConversation: v.object({ conversationID, isPinned: v.boolean() }),
+  setConversationDraft: v.object({
+    conversationID,
+    draftText: v.pipe(
+      v.string(),
+      v.check(
+        (t) => new TextEncoder().encode(t).length <= LIMITS.conversationDraftBytes,
+        'draftText is too long',
+      ),
+    ),
+  }),
+  markConversation: v.object({ conversationIDList, markType, enableMark: v.boolean() }),
+  setConversationCustomData: v.object({
+    conversationIDList,
+    customData: v.pipe(
+      v.string(),
+      v.check(
+        (t) => new TextEncoder().encode(t).length <= LIMITS.conversationCustomDataBytes,
+        'customData is longer than 256 bytes',
+      ),
+    ),
+  }),
+  setAllMessageRead: v.object({
+    scope: v.optional(
+      v.picklist(['readAllC2CMessage', 'readAllGroupMessage', 'readAllMessage']),
+      'readAllMessage',
+    ),
+  }),
+  createConversationGroup: v.object({ groupName: conversationGroupName, conversationIDList }),
+  getConversationGroupList: v.object({}),
+  deleteConversationGroup: v.object({ groupName: conversationGroupName }),
+  renameConversationGroup: v.object({
+    oldName: conversationGroupName,
+    newName: conversationGroupName,
+  }),
+  addConversationsToGroup: v.object({ groupName: conversationGroupName, conversationIDList }),
+  deleteConversationsFromGroup: v.object({
+    groupName: conversationGroupName,
+    conversationIDList,
+  }),
 
   // [issue 5: groups]
 
@@ -384,7 +454,25 @@ export type PushFrame =
   | UserPush;
 
 /** Pushes of the conversation model (issue 4). */
-export type ConversationPush = never;
+export type ConversationPush =
+  // [issue 4: conversations]
+  /** Conversations of this user changed (pin, marks, draft, custom data, conversation groups). */
+  | {
+      push: 'conversationsChanged';
+      data: { conversationList: import('./types.js').Conversation[] };
+    }
+  /** Deleted from this user's list (history cleared too unless `clearHistoryMessage` was false). */
+  | {
+      push: 'conversationDeleted';
+      data: { conversationIDList: string[]; clearHistoryMessage: boolean };
+    }
+  /** The user's conversation groups were created, deleted or renamed: the whole list of names. */
+  | { push: 'conversationGroupListUpdated'; data: { groupList: string[] } }
+  /** Conversations were added to or removed from one conversation group. */
+  | {
+      push: 'conversationInGroupUpdated';
+      data: { groupName: string; conversationIDList: string[] };
+    };
 
 /** Pushes of the group model (issue 5). */
 export type GroupPush = never;
@@ -415,6 +503,18 @@ export interface MessageListResult {
 }
 
 // [issue 4: conversations]
+export interface ConversationListResult {
+  conversationList: import('./types.js').Conversation[];
+  /** Pass back as `nextSeq` for the next page. */
+  nextSeq: number;
+  isFinished: boolean;
+}
+/** Result of the batch conversation ops; `conversationList` holds the conversations as changed. */
+export interface ConversationBatchResult {
+  successConversationIDList: string[];
+  failureConversationIDList: { conversationID: string; code: number; message: string }[];
+  conversationList: import('./types.js').Conversation[];
+}
 
 // [issue 5: groups]
 

@@ -17,6 +17,7 @@ import type { ReceiptService } from './services/receipts.js';
 import type { RemindService } from './services/remind.js';
 import type { TranslateService } from './services/translate.js';
 // [issue 4: conversations]
+import type { ConversationOpsService } from './services/conversation-ops.js';
 
 // [issue 5: groups]
 
@@ -37,6 +38,7 @@ export interface Services {
   profiles: ProfileService;
 
   // [issue 4: conversations]
+  conversationOps: ConversationOpsService;
 
   // [issue 5: groups]
 
@@ -79,7 +81,7 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   pinGroupMessage: (s, c, d) => s.pins.pin(c, d),
   getPinnedGroupMessageList: (s, c, d) => s.pins.list(c, d),
   translateText: (s, c, d) => s.translate.translate(c, d),
-  getConversationList: (s, c) => s.conversations.list(c),
+  getConversationList: (s, c, d) => s.conversations.list(c, d),
   getConversationProfile: (s, c, d) => s.conversations.profile(c, d),
   setMessageRead: (s, c, d) => s.conversations.markRead(c, d),
   createGroup: (s, c, d) => s.groups.create(c, d),
@@ -93,6 +95,18 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   updateMyProfile: (s, c, d) => s.profiles.update(c, d),
 
   // [issue 4: conversations]
+  deleteConversation: (s, c, d) => s.conversationOps.deleteConversation(c, d),
+  pinConversation: (s, c, d) => s.conversationOps.pin(c, d),
+  setConversationDraft: (s, c, d) => s.conversationOps.draft(c, d),
+  markConversation: (s, c, d) => s.conversationOps.mark(c, d),
+  setConversationCustomData: (s, c, d) => s.conversationOps.customData(c, d),
+  setAllMessageRead: (s, c, d) => s.conversationOps.setAllRead(c, d),
+  createConversationGroup: (s, c, d) => s.conversationOps.createGroup(c, d),
+  getConversationGroupList: (s, c) => s.conversationOps.groupList(c),
+  deleteConversationGroup: (s, c, d) => s.conversationOps.deleteGroup(c, d),
+  renameConversationGroup: (s, c, d) => s.conversationOps.renameGroup(c, d),
+  addConversationsToGroup: (s, c, d) => s.conversationOps.addToGroup(c, d),
+  deleteConversationsFromGroup: (s, c, d) => s.conversationOps.removeFromGroup(c, d),
 
   // [issue 5: groups]
 

@@ -23,6 +23,7 @@ import { addressKey, clientAddress, isLoopbackHost } from './net.js';
 import { findRepoRoot } from './paths.js';
 import { AuthService } from './services/auth.js';
 import { ConversationService } from './services/conversations.js';
+import { ConversationOpsService } from './services/conversation-ops.js';
 import { DEFAULT_CONFIG, nowSeconds, type ServiceDeps } from './services/deps.js';
 import { ExtensionService } from './services/extensions.js';
 import { GroupService } from './services/groups.js';
@@ -191,6 +192,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     profiles: new ProfileService(deps),
 
     // [issue 4: conversations]
+    conversationOps: new ConversationOpsService(deps, conversations),
 
     // [issue 5: groups]
 

@@ -10,7 +10,11 @@
  * already reflects it), which makes applying the same message twice harmless.
  *
  * The total unread count leaves out conversations whose `messageRemindType` is AcceptNotNotify or
- * Discard (Tencent: muted conversations count no total unread).
+ * Discard (Tencent: muted conversations count no total unread) and the system conversation.
+ *
+ * Order: pinned first, then by `orderKey` (conversation-filter.ts, the same as the server's). A
+ * conversation hidden with the HIDE mark loses the mark with its next message (the server does the
+ * same: hidden only while no newer message exists).
  */
 import { TYPES } from '../protocol/constants.js';
 import type {
@@ -22,6 +26,7 @@ import type {
   Profile,
 } from '../protocol/types.js';
 import { messageForShow, parseConversationID } from '../protocol/types.js';
+import { compareConversations } from '../protocol/conversation-filter.js';
 
 const NO_UNREAD_GROUP_TYPES = new Set(['ChatRoom', 'AVChatRoom']);
 /** Remind types whose conversations count no total unread. */
@@ -102,10 +107,18 @@ export class ConversationBook {
   totalUnread(): number {
     let total = 0;
     for (const c of this.list) {
-      if (countsUnread(c) && !MUTED.has(c.messageRemindType))
+      if (c.type !== '@TIM#SYSTEM' && countsUnread(c) && !MUTED.has(c.messageRemindType))
         total += Math.max(0, c.unreadCount || 0);
     }
     return total;
+  }
+
+  /** Drop conversations (deleted); true when any was there. */
+  remove(conversationIDs: readonly string[]): boolean {
+    const drop = new Set(conversationIDs);
+    const before = this.list.length;
+    this.list = this.list.filter((c) => !drop.has(c.conversationID));
+    return this.list.length !== before;
   }
 
   /** Put one conversation (from the server) in place of the local copy. */
@@ -137,6 +150,9 @@ export class ConversationBook {
     }
     if (last && last.ID === m.ID) return { changed: false, created };
     const next: Conversation = { ...conv };
+    if (conv.markList?.includes(TYPES.CONV_MARK_TYPE_HIDE)) {
+      next.markList = conv.markList.filter((x) => x !== TYPES.CONV_MARK_TYPE_HIDE);
+    }
     if (!m.isExcludedFromLastMessage) {
       next.lastMessage = lastMessageOf(m);
       next.orderKey = this.topOrderKey() + 1;
@@ -230,12 +246,6 @@ export class ConversationBook {
   }
 
   private sort(): void {
-    this.list.sort((a, b) => {
-      if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
-      return (
-        (b.orderKey || 0) - (a.orderKey || 0) ||
-        (b.lastMessage?.lastTime ?? 0) - (a.lastMessage?.lastTime ?? 0)
-      );
-    });
+    this.list.sort(compareConversations);
   }
 }

@@ -31,6 +31,8 @@ export class EngineData {
   groups = new Map<string, Group>();
   profiles = new Map<string, Profile>();
   myProfile: Profile | null = null;
+  /** Names of the user's conversation groups (getConversationGroupList), from the server. */
+  conversationGroups: string[] = [];
   /** Last applied sync cursor; undefined until the first server login of this browser profile. */
   cursor: number | undefined;
   instanceID = '';

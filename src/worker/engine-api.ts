@@ -19,6 +19,7 @@ import type { Engine } from './engine.js';
 import type { PortPeer } from './port-peer.js';
 import { refreshGroups } from './sync.js';
 // [issue 4: conversations]
+import { conversationHandlers } from './engine-conversations.js';
 
 // [issue 5: groups]
 
@@ -28,13 +29,13 @@ const handlers: Record<string, Handler> = {
   ...messageHandlers,
   ...receiptHandlers,
   // [issue 4: conversations]
+  ...conversationHandlers,
 
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
 
   getMessageList,
-  getConversationList: (e) => ({ conversationList: e.data.book.all() }),
   async getConversationProfile(e, _peer, p: { conversationID?: unknown }) {
     const { conversationID } = validate('getConversationProfile', p);
     const known = e.data.book.get(conversationID);

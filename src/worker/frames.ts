@@ -27,6 +27,18 @@ const messageSchema = v.looseObject({
 /** A recalled or modified message: the full message, or at least which one it is. */
 const changedMessage = v.looseObject({ ID: v.string(), conversationID: v.string() });
 
+/** A conversation of the list (the fields the engine relies on). */
+const conversationSchema = v.looseObject({
+  conversationID: v.string(),
+  type: v.string(),
+  unreadCount: v.number(),
+  isPinned: v.boolean(),
+  markList: v.array(v.number()),
+  conversationGroupList: v.array(v.string()),
+  draftText: v.string(),
+  customData: v.string(),
+});
+
 /** A push without cursor (everything but `message`). */
 function push<K extends string, S extends v.GenericSchema>(name: K, data: S) {
   return v.object({ push: v.literal(name), cursor: v.optional(v.number()), data });
@@ -117,6 +129,17 @@ const pushSchema = v.variant('push', [
   ),
   push('allReceiveMessageOptUpdated', v.record(v.string(), v.unknown())),
   push('onlineMessage', messageSchema),
+  // [issue 4: conversations]
+  push('conversationsChanged', v.object({ conversationList: v.array(conversationSchema) })),
+  push(
+    'conversationDeleted',
+    v.object({ conversationIDList: v.array(v.string()), clearHistoryMessage: v.boolean() }),
+  ),
+  push('conversationGroupListUpdated', v.object({ groupList: v.array(v.string()) })),
+  push(
+    'conversationInGroupUpdated',
+    v.object({ groupName: v.string(), conversationIDList: v.array(v.string()) }),
+  ),
 ]);
 
 export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };

@@ -19,6 +19,7 @@ import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
 import { applyMessagePush } from './pushes.js';
+import { applyConversationPush, refreshConversationGroups } from './engine-conversations.js';
 import { errorText } from './util.js';
 
 export async function catchUp(e: Engine, session: number, login: LoginResult): Promise<void> {
@@ -51,6 +52,9 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     data.setGroups(groups.groupList);
     data.setMyProfile(me);
     // [issue 4: conversations]
+    // Not awaited: the names follow CONVERSATION_GROUP_LIST_UPDATED; each conversation already
+    // carries its `conversationGroupList`.
+    void refreshConversationGroups(e);
 
     // [issue 5: groups]
 
@@ -103,6 +107,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
     }
     default:
       // [issue 4: conversations]
+      if (await applyConversationPush(e, frame)) return;
 
       // [issue 5: groups]
 

@@ -6,6 +6,8 @@
 import { MESSAGE_DEFAULTS } from '../../src/protocol/types.js';
 import type {
   ChatClient,
+  ConversationBatchResult,
+  GetConversationListOptions,
   CreateGroupOptions,
   CreateTextMessageOptions,
   GetMessageListOptions,
@@ -417,10 +419,15 @@ export class FakeChatClient implements ChatClient {
     });
   }
 
-  async getConversationList() {
-    this.record('getConversationList');
+  async getConversationList(options?: string[] | GetConversationListOptions) {
+    this.record('getConversationList', options);
     if (this.conversationListError) throw this.conversationListError;
-    return ok({ conversationList: [...this.conversations] });
+    if (Array.isArray(options)) {
+      const ids = new Set(options);
+      const conversationList = this.conversations.filter((c) => ids.has(c.conversationID));
+      return ok({ conversationList, isSyncCompleted: true });
+    }
+    return ok({ conversationList: [...this.conversations], isSyncCompleted: true });
   }
 
   async getConversationProfile(conversationID: string) {
@@ -932,5 +939,127 @@ export class FakeChatClient implements ChatClient {
   }
   async sendTypingStatus(options: { userID: string; typing: boolean }): Promise<void> {
     this.record('sendTypingStatus', options);
+  }
+
+  // --- conversations (issue 4) ---
+
+  /** Conversation group names (getConversationGroupList). */
+  conversationGroups: string[] = [];
+
+  private patchConversations(ids: string[], patch: (c: Conversation) => Conversation) {
+    const want = new Set(ids);
+    const success = this.conversations.filter((c) => want.has(c.conversationID));
+    this.updateConversations(
+      this.conversations.map((c) => (want.has(c.conversationID) ? patch(c) : c)),
+    );
+    const found = new Set(success.map((c) => c.conversationID));
+    return ok<ConversationBatchResult>({
+      successConversationIDList: ids.filter((id) => found.has(id)),
+      failureConversationIDList: ids
+        .filter((id) => !found.has(id))
+        .map((conversationID) => ({ conversationID, code: 51007, message: 'not in the list' })),
+    });
+  }
+  async deleteConversation(
+    options: string | { conversationIDList: string[]; clearHistoryMessage?: boolean },
+  ) {
+    this.record('deleteConversation', options);
+    const ids = typeof options === 'string' ? [options] : options.conversationIDList;
+    this.updateConversations(this.conversations.filter((c) => !ids.includes(c.conversationID)));
+    return ok({ conversationIDList: ids });
+  }
+  async pinConversation(options: { conversationID: string; isPinned: boolean }) {
+    this.record('pinConversation', options);
+    this.patchConversations([options.conversationID], (c) => ({
+      ...c,
+      isPinned: options.isPinned,
+    }));
+    return ok({ conversationID: options.conversationID });
+  }
+  async setConversationDraft(options: { conversationID: string; draftText: string }) {
+    this.record('setConversationDraft', options);
+    this.patchConversations([options.conversationID], (c) => ({
+      ...c,
+      draftText: options.draftText,
+    }));
+    return ok({ conversationID: options.conversationID });
+  }
+  async markConversation(options: {
+    conversationIDList: string[];
+    markType: number;
+    enableMark: boolean;
+  }) {
+    this.record('markConversation', options);
+    return this.patchConversations(options.conversationIDList, (c) => ({
+      ...c,
+      markList: options.enableMark
+        ? [...new Set([...c.markList, options.markType])]
+        : c.markList.filter((m) => m !== options.markType),
+    }));
+  }
+  async setConversationCustomData(options: { conversationIDList: string[]; customData: string }) {
+    this.record('setConversationCustomData', options);
+    return this.patchConversations(options.conversationIDList, (c) => ({
+      ...c,
+      customData: options.customData,
+    }));
+  }
+  async setAllMessageRead(options?: { scope?: string }) {
+    this.record('setAllMessageRead', options);
+    this.updateConversations(this.conversations.map((c) => ({ ...c, unreadCount: 0 })));
+    return ok({} as Record<string, never>);
+  }
+  private setGroups(names: string[]) {
+    this.conversationGroups = names;
+    this.emit(EVENT.CONVERSATION_GROUP_LIST_UPDATED, names);
+  }
+  async createConversationGroup(options: { groupName: string; conversationIDList: string[] }) {
+    this.record('createConversationGroup', options);
+    this.setGroups([...this.conversationGroups, options.groupName]);
+    return this.patchConversations(options.conversationIDList, (c) => ({
+      ...c,
+      conversationGroupList: [...c.conversationGroupList, options.groupName],
+    }));
+  }
+  async getConversationGroupList() {
+    this.record('getConversationGroupList');
+    return ok([...this.conversationGroups]);
+  }
+  async deleteConversationGroup(groupName: string) {
+    this.record('deleteConversationGroup', groupName);
+    this.setGroups(this.conversationGroups.filter((g) => g !== groupName));
+    this.updateConversations(
+      this.conversations.map((c) => ({
+        ...c,
+        conversationGroupList: c.conversationGroupList.filter((g) => g !== groupName),
+      })),
+    );
+    return ok({} as Record<string, never>);
+  }
+  async renameConversationGroup(options: { oldName: string; newName: string }) {
+    this.record('renameConversationGroup', options);
+    const rename = (g: string) => (g === options.oldName ? options.newName : g);
+    this.setGroups(this.conversationGroups.map(rename));
+    this.updateConversations(
+      this.conversations.map((c) => ({
+        ...c,
+        conversationGroupList: c.conversationGroupList.map(rename),
+      })),
+    );
+    return ok({} as Record<string, never>);
+  }
+  async addConversationsToGroup(options: { groupName: string; conversationIDList: string[] }) {
+    this.record('addConversationsToGroup', options);
+    return this.patchConversations(options.conversationIDList, (c) => ({
+      ...c,
+      conversationGroupList: [...new Set([...c.conversationGroupList, options.groupName])],
+    }));
+  }
+  async deleteConversationsFromGroup(options: { groupName: string; conversationIDList: string[] }) {
+    this.record('deleteConversationsFromGroup', options);
+    return this.patchConversations(options.conversationIDList, (c) => ({
+      ...c,
+      conversationGroupList: c.conversationGroupList.filter((g) => g !== options.groupName),
+    }));
   }
 }

@@ -164,6 +164,28 @@ function notInConversation(
 
 const extension = { key: 'k', value: 'hijacked' };
 
+// Conversations (issue 4): helpers of its rows.
+/** carol acts on a conversation that is not in her list (she is in nothing): 51007. */
+function notInList(what: string, data: (w: World) => unknown, which = 'W'): Attempt {
+  return {
+    kind: 'e',
+    who: 'carol',
+    what: `${what} ${which}, not in carol's list`,
+    data,
+    code: C.CONVERSATION_NOT_FOUND,
+  };
+}
+/** Conversation groups are per user: carol has none of the name bob uses. */
+function noGroup(what: string, data: (w: World) => unknown): Attempt {
+  return {
+    kind: 'e',
+    who: 'carol',
+    what: `${what} a conversation group carol does not have`,
+    data,
+    code: C.CONVERSATION_GROUP_NOT_FOUND,
+  };
+}
+
 const table: Record<Op, Row> = {
   login: {
     request: null,
@@ -692,6 +714,96 @@ const table: Record<Op, Row> = {
   },
 
   // [issue 4: conversations]
+  deleteConversation: {
+    request: (w) => ({ conversationIDList: [conv.alice(w)] }),
+    attempts: [
+      notInList('delete', (w) => ({ conversationIDList: [conv.W(w)] })),
+      notInList('delete', (w) => ({ conversationIDList: [conv.alice(w)] }), 'C2C<alice>'),
+    ],
+  },
+  pinConversation: {
+    request: (w) => ({ conversationID: conv.alice(w), isPinned: true }),
+    attempts: [
+      notInList('pin', (w) => ({ conversationID: conv.W(w), isPinned: true })),
+      notInList('pin', (w) => ({ conversationID: conv.bob(w), isPinned: true }), 'C2C<bob>'),
+    ],
+  },
+  setConversationDraft: {
+    request: (w) => ({ conversationID: conv.alice(w), draftText: 'as bob' }),
+    attempts: [notInList('set a draft', (w) => ({ conversationID: conv.W(w), draftText: 'x' }))],
+  },
+  markConversation: {
+    request: (w) => ({ conversationIDList: [conv.alice(w)], markType: 1, enableMark: true }),
+    attempts: [
+      {
+        kind: 'leak',
+        who: 'carol',
+        what: 'carol stars W: answered per conversation as a failure (51007), nothing marked',
+        data: (w) => ({
+          conversationIDList: [conv.W(w), conv.alice(w)],
+          markType: 1,
+          enableMark: true,
+        }),
+        secrets: all,
+      },
+    ],
+  },
+  setConversationCustomData: {
+    request: (w) => ({ conversationIDList: [conv.alice(w)], customData: 'x' }),
+    attempts: [
+      {
+        kind: 'leak',
+        who: 'carol',
+        what: 'carol sets custom data on W: a per-conversation failure (51007), nothing written',
+        data: (w) => ({ conversationIDList: [conv.W(w)], customData: 'x' }),
+        secrets: all,
+      },
+    ],
+  },
+  setAllMessageRead: {
+    request: () => ({}),
+    attempts: [],
+    none: 'reads the caller’s own conversations only (carol has none)',
+  },
+  createConversationGroup: {
+    request: (w) => ({ groupName: 'g', conversationIDList: [conv.alice(w)] }),
+    attempts: [
+      notInList('put W in a new conversation group', (w) => ({
+        groupName: 'mine',
+        conversationIDList: [conv.W(w)],
+      })),
+    ],
+  },
+  getConversationGroupList: {
+    request: () => ({}),
+    attempts: [
+      {
+        kind: 'leak',
+        who: 'carol',
+        what: 'carol lists her conversation groups',
+        data: () => ({}),
+        secrets: all,
+      },
+    ],
+  },
+  deleteConversationGroup: {
+    request: () => ({ groupName: 'g' }),
+    attempts: [noGroup('delete', () => ({ groupName: 'g' }))],
+  },
+  renameConversationGroup: {
+    request: () => ({ oldName: 'g', newName: 'h' }),
+    attempts: [noGroup('rename', () => ({ oldName: 'g', newName: 'h' }))],
+  },
+  addConversationsToGroup: {
+    request: (w) => ({ groupName: 'g', conversationIDList: [conv.alice(w)] }),
+    attempts: [noGroup('add W to', (w) => ({ groupName: 'g', conversationIDList: [conv.W(w)] }))],
+  },
+  deleteConversationsFromGroup: {
+    request: (w) => ({ groupName: 'g', conversationIDList: [conv.alice(w)] }),
+    attempts: [
+      noGroup('remove W from', (w) => ({ groupName: 'g', conversationIDList: [conv.W(w)] })),
+    ],
+  },
 
   // [issue 5: groups]
 
@@ -878,6 +990,7 @@ async function snapshot(): Promise<unknown> {
     merged: await alice.request('downloadMergerMessage', { downloadKey: w.downloadKey }),
 
     // [issue 4: conversations]
+    conversationGroups: await Promise.all(users.map((c) => c.request('getConversationGroupList'))),
 
     // [issue 5: groups]
 

@@ -11,7 +11,7 @@ import {
   type Group,
   type GroupAtInfo,
 } from '../../protocol/types.js';
-import type { OpData } from '../../protocol/wire.js';
+import type { ConversationListResult, OpData } from '../../protocol/wire.js';
 import { ImError, invalid } from '../errors.js';
 import {
   c2cKey,
@@ -21,6 +21,12 @@ import {
 } from '../storage/types.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
 import { conversationView, groupView } from './views.js';
+import {
+  filterConversations,
+  isDeleted,
+  sortConversations,
+  withState,
+} from './conversation-state.js';
 
 const USER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -69,10 +75,30 @@ export class ConversationService {
     }));
   }
 
-  async list(caller: Caller): Promise<{ conversationList: Conversation[] }> {
+  /** The user's list (deleted conversations left out), pinned first, filtered and paged. */
+  async list(
+    caller: Caller,
+    data: OpData<'getConversationList'> = { nextSeq: 0 },
+  ): Promise<ConversationListResult> {
+    const all = filterConversations(await this.listAll(caller), data);
+    const start = data.nextSeq;
+    const end = data.count === undefined ? all.length : Math.min(all.length, start + data.count);
+    return {
+      conversationList: all.slice(start, end),
+      nextSeq: end,
+      isFinished: end >= all.length,
+    };
+  }
+
+  private async listAll(caller: Caller): Promise<Conversation[]> {
     const { storage } = this.deps;
     const app = caller.app;
-    const records = await storage.listConversations(app, caller.userID);
+    const states = new Map(
+      (await storage.listConversationStates(app, caller.userID)).map((s) => [s.convKey, s]),
+    );
+    const records = (await storage.listConversations(app, caller.userID)).filter(
+      (r) => !isDeleted(r.lastCursor, states.get(r.convKey)),
+    );
     const peers = records.filter((r) => r.type === 'C2C').map((r) => r.target);
     const users = new Map((await storage.getUsers(app, peers)).map((u) => [u.userID, u]));
     const byGroup = new Map(records.filter((r) => r.type === 'GROUP').map((r) => [r.target, r]));
@@ -90,24 +116,36 @@ export class ConversationService {
     }
     const conversationList: Conversation[] = [];
     for (const record of records) {
-      conversationList.push(
-        conversationView(
-          record,
-          lasts.get(record.convKey) ?? null,
-          {
-            user: record.type === 'C2C' ? (users.get(record.target) ?? null) : null,
-            group: record.type === 'GROUP' ? (groups.get(record.target) ?? null) : null,
-          },
-          await this.atInfoOf(app, caller.userID, record),
-        ),
+      const view = conversationView(
+        record,
+        lasts.get(record.convKey) ?? null,
+        {
+          user: record.type === 'C2C' ? (users.get(record.target) ?? null) : null,
+          group: record.type === 'GROUP' ? (groups.get(record.target) ?? null) : null,
+        },
+        await this.atInfoOf(app, caller.userID, record),
       );
+      conversationList.push(withState(view, record.lastCursor, states.get(record.convKey)));
     }
-    conversationList.sort((a, b) => b.orderKey - a.orderKey);
-    return { conversationList };
+    return sortConversations(conversationList);
   }
 
   /** One conversation as `userID` sees it (also for pushes); null for a group they are not in. */
   async viewFor(app: number, userID: string, conversationID: string): Promise<Conversation | null> {
+    const view = await this.bareViewFor(app, userID, conversationID);
+    if (!view) return null;
+    const parts = parseConversationID(conversationID)!;
+    const convKey = parts.type === 'C2C' ? c2cKey(userID, parts.target) : groupKey(parts.target);
+    const state = await this.deps.storage.getConversationState(app, userID, convKey);
+    const record = state ? await this.deps.storage.getConversation(app, userID, convKey) : null;
+    return withState(view, record?.lastCursor ?? 0, state ?? undefined);
+  }
+
+  private async bareViewFor(
+    app: number,
+    userID: string,
+    conversationID: string,
+  ): Promise<Conversation | null> {
     const { storage } = this.deps;
     const parts = parseConversationID(conversationID);
     if (!parts || parts.type === '@TIM#SYSTEM') return null;

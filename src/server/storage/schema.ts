@@ -232,10 +232,49 @@ CREATE TABLE IF NOT EXISTS media (
 );
 `;
 
+/**
+ * Version 3: the conversation model (per user, synced to every device).
+ * - conversation_state: pin, marks (JSON array of numbers, HIDE excluded), custom data, draft;
+ *   `hidden_cursor` / `deleted_cursor`: the conversation is hidden (HIDE mark) / deleted while the
+ *   conversation's last_cursor is not above it, so any new message brings it back; -1 for neither.
+ * - conversation_groups: the user's conversation groups (folders) by name;
+ *   conversation_group_members: which conversations are in which group.
+ */
+const MIGRATION_3 = `
+CREATE TABLE IF NOT EXISTS conversation_state (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  conv_id INTEGER NOT NULL,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  marks TEXT NOT NULL DEFAULT '[]',
+  custom_data TEXT NOT NULL DEFAULT '',
+  draft TEXT NOT NULL DEFAULT '',
+  hidden_cursor INTEGER NOT NULL DEFAULT -1,
+  deleted_cursor INTEGER NOT NULL DEFAULT -1,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, conv_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conversation_groups (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conversation_group_members (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  conv_id INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, name, conv_id)
+) WITHOUT ROWID;
+`;
+
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
   // [issue 4: conversations] version 3
+  { version: 3, sql: MIGRATION_3 },
 
   // [issue 5: groups] version 4
 

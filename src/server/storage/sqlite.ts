@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { MemberRole } from '../../protocol/constants.js';
 import { TYPES } from '../../protocol/constants.js';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import * as convState from './sqlite-conversations.js';
 import {
   PROFILE_COLUMNS,
   toApp,
@@ -1466,6 +1467,26 @@ export class SqliteStorage implements Storage {
   }
 
   // [issue 4: conversations]
+  async listConversationStates(app: number, userID: string) {
+    return convState.listStates(this.db, app, userID);
+  }
+  async getConversationState(app: number, userID: string, convKey: string) {
+    return convState.getState(this.db, app, userID, convKey);
+  }
+  async patchConversationStates(
+    ...a: Parameters<Storage['patchConversationStates']>
+  ): Promise<'ok' | 'markLimit'> {
+    return convState.patchStatesLimited(this.db, ...a);
+  }
+  async deleteConversationsFor(...a: Parameters<Storage['deleteConversationsFor']>) {
+    convState.deleteFor(this.db, ...a);
+  }
+  async conversationGroupNames(app: number, userID: string) {
+    return convState.groupNames(this.db, app, userID);
+  }
+  async changeConversationGroups(...a: Parameters<Storage['changeConversationGroups']>) {
+    return convState.changeGroups(this.db, ...a);
+  }
 
   // [issue 5: groups]
 

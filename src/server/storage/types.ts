@@ -271,6 +271,37 @@ export interface HistoryQuery {
 }
 
 // [issue 4: conversations]
+/** A user's own settings of one conversation (conversation_state and conversation groups). */
+export interface ConversationStateRecord {
+  convKey: string;
+  pinned: boolean;
+  /** Marks without HIDE. */
+  marks: number[];
+  customData: string;
+  draft: string;
+  /** Hidden (HIDE mark) while the conversation's last cursor is <= this; -1: not hidden. */
+  hiddenCursor: number;
+  /** Deleted from the list while the conversation's last cursor is <= this; -1: not deleted. */
+  deletedCursor: number;
+  groups: string[];
+}
+
+export interface ConversationStatePatch {
+  pinned?: boolean;
+  customData?: string;
+  draft?: string;
+  /** Set or clear one mark bit (HIDE also hides the conversation until its next message). */
+  mark?: { markType: number; enable: boolean };
+}
+
+export type ConversationGroupOp =
+  | { op: 'create'; name: string; convKeys: string[] }
+  | { op: 'delete'; name: string }
+  | { op: 'rename'; name: string; newName: string }
+  | { op: 'add'; name: string; convKeys: string[] }
+  | { op: 'remove'; name: string; convKeys: string[] };
+
+export type ConversationGroupResult = 'ok' | 'missing' | 'exists' | 'full' | 'markLimit';
 
 // [issue 5: groups]
 
@@ -512,6 +543,45 @@ export interface Storage {
   ): Promise<void>;
 
   // [issue 4: conversations]
+  /** The user's settings of every conversation that has any. */
+  listConversationStates(app: number, userID: string): Promise<ConversationStateRecord[]>;
+  getConversationState(
+    app: number,
+    userID: string,
+    convKey: string,
+  ): Promise<ConversationStateRecord | null>;
+  /**
+   * Applies one patch to each conversation, all or nothing; 'markLimit' (nothing written) when more
+   * than `maxMarked` conversations would carry a mark or a conversation group.
+   */
+  patchConversationStates(
+    app: number,
+    userID: string,
+    convKeys: string[],
+    patch: ConversationStatePatch,
+    maxMarked: number,
+    now: number,
+  ): Promise<'ok' | 'markLimit'>;
+  /**
+   * Deletes conversations from the user's list in one transaction: marks them read, drops their
+   * settings and group memberships, clears their history for the user when asked.
+   */
+  deleteConversationsFor(
+    app: number,
+    userID: string,
+    convKeys: string[],
+    clearHistory: boolean,
+    now: number,
+  ): Promise<void>;
+  conversationGroupNames(app: number, userID: string): Promise<string[]>;
+  /** One change of the user's conversation groups, in one transaction. */
+  changeConversationGroups(
+    app: number,
+    userID: string,
+    change: ConversationGroupOp,
+    limits: { maxGroups: number; maxMarked: number },
+    now: number,
+  ): Promise<ConversationGroupResult>;
 
   // [issue 5: groups]
 
