@@ -118,7 +118,13 @@ export type NetState = 'connected' | 'connecting' | 'disconnected';
 export type MessagePriority = 'High' | 'Normal' | 'Low' | 'Lowest';
 
 /** Group types supported by the current server build. */
-export const SUPPORTED_GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom'];
+export const SUPPORTED_GROUP_TYPES: readonly GroupType[] = [
+  'Private',
+  'Public',
+  'ChatRoom',
+  'AVChatRoom',
+  'Community',
+];
 
 /** Tencent's limits used on both sides. */
 export const LIMITS = {
@@ -174,6 +180,18 @@ export const LIMITS = {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  groupAttributeKeys: 16,
+  groupAttributeKeyBytes: 32,
+  groupAttributeValueBytes: 4096,
+  groupAttributesTotalBytes: 16 * 1024,
+  groupCounterKeys: 20,
+  groupCounterKeyBytes: 128,
+  groupMemberProfileBatch: 50,
+  groupNameCardBytes: 50,
+  /** addGroupMember / deleteGroupMember user IDs per call. */
+  groupMembersPerCall: 500,
+  /** setGroupMemberMuteTime: seconds (Tencent: uint32). */
+  groupMuteTimeMax: 4294967295,
 
   // [issue 6: users and relationships]
 } as const;

@@ -290,6 +290,84 @@ export const schemas = {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  dismissGroup: v.object({ groupID }),
+  addGroupMember: v.object({
+    groupID,
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.groupMembersPerCall)),
+  }),
+  deleteGroupMember: v.object({
+    groupID,
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.groupMembersPerCall)),
+    reason: v.optional(shortText(300), ''),
+  }),
+  getGroupApplicationList: v.object({}),
+  handleGroupApplication: v.object({
+    groupID,
+    /** The applicant. */
+    userID,
+    handleAction: v.picklist(['Agree', 'Reject']),
+    handleMessage: v.optional(shortText(300), ''),
+  }),
+  changeGroupOwner: v.object({ groupID, newOwnerID: userID }),
+  updateGroupProfile: v.object({
+    groupID,
+    name: v.optional(v.pipe(v.string(), v.minLength(1, 'name is empty'))),
+    introduction: v.optional(v.string()),
+    notification: v.optional(v.string()),
+    avatar: v.optional(v.string()),
+    maxMemberNum: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    joinOption: v.optional(v.picklist(['FreeAccess', 'NeedPermission', 'DisableApply'])),
+    muteAllMembers: v.optional(v.boolean()),
+  }),
+  setGroupMemberRole: v.object({ groupID, userID, role: v.picklist(['Admin', 'Member']) }),
+  setGroupMemberMuteTime: v.object({
+    groupID,
+    userID,
+    /** Seconds from now; 0 unmutes. */
+    muteTime: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.groupMuteTimeMax)),
+  }),
+  setGroupMemberNameCard: v.object({
+    groupID,
+    /** Omitted: the caller. */
+    userID: v.optional(userID),
+    nameCard: v.pipe(v.string(), v.maxLength(LIMITS.groupNameCardBytes)),
+  }),
+  getGroupMemberProfile: v.object({
+    groupID,
+    /** Tencent drops IDs beyond the first 50. */
+    userIDList: v.pipe(v.array(userID), v.minLength(1)),
+  }),
+  searchGroupByID: v.object({ groupID }),
+  initGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
+  setGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
+  deleteGroupAttributes: v.object({
+    groupID,
+    /** [] deletes every key. */
+    keyList: v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupAttributeKeys)),
+  }),
+  getGroupAttributes: v.object({
+    groupID,
+    /** [] reads every key. */
+    keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupAttributeKeys)), []),
+  }),
+  setGroupCounters: v.object({
+    groupID,
+    counters: v.record(v.string(), v.pipe(v.number(), v.integer())),
+  }),
+  increaseGroupCounter: v.object({
+    groupID,
+    key: v.string(),
+    value: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  decreaseGroupCounter: v.object({
+    groupID,
+    key: v.string(),
+    value: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  getGroupCounters: v.object({
+    groupID,
+    keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupCounterKeys)), []),
+  }),
 
   // [issue 6: users and relationships]
 } as const;
@@ -387,7 +465,16 @@ export type PushFrame =
 export type ConversationPush = never;
 
 /** Pushes of the group model (issue 5). */
-export type GroupPush = never;
+export type GroupPush =
+  /** A group system notice (application, its result, invitation, kick, dismissal, role): MESSAGE_RECEIVED in @TIM#SYSTEM. */
+  | { push: 'groupSystemNotice'; data: import('./types.js').Message }
+  /** The full attribute map after a change (GROUP_ATTRIBUTES_UPDATED). */
+  | {
+      push: 'groupAttributesUpdated';
+      data: { groupID: string; groupAttributes: Record<string, string> };
+    }
+  /** One counter changed (GROUP_COUNTER_UPDATED). */
+  | { push: 'groupCounterUpdated'; data: { groupID: string; key: string; value: number } };
 
 /** Pushes of users and relationships (issue 6). */
 export type UserPush = never;
@@ -417,6 +504,14 @@ export interface MessageListResult {
 // [issue 4: conversations]
 
 // [issue 5: groups]
+export interface GroupApplication {
+  groupID: string;
+  /** The applicant. */
+  applicant: string;
+  applicantNick: string;
+  applyMessage: string;
+  time: number;
+}
 
 // [issue 6: users and relationships]
 

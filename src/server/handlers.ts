@@ -19,6 +19,7 @@ import type { TranslateService } from './services/translate.js';
 // [issue 4: conversations]
 
 // [issue 5: groups]
+import type { GroupAdminService } from './services/group-admin.js';
 
 // [issue 6: users and relationships]
 
@@ -39,6 +40,7 @@ export interface Services {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  groupAdmin: GroupAdminService;
 
   // [issue 6: users and relationships]
 }
@@ -95,6 +97,26 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  dismissGroup: (s, c, d) => s.groupAdmin.dismiss(c, d),
+  addGroupMember: (s, c, d) => s.groupAdmin.addMembers(c, d),
+  deleteGroupMember: (s, c, d) => s.groupAdmin.deleteMembers(c, d),
+  getGroupApplicationList: (s, c) => s.groupAdmin.applications(c),
+  handleGroupApplication: (s, c, d) => s.groupAdmin.handleApplication(c, d),
+  changeGroupOwner: (s, c, d) => s.groupAdmin.changeOwner(c, d),
+  updateGroupProfile: (s, c, d) => s.groupAdmin.updateProfile(c, d),
+  setGroupMemberRole: (s, c, d) => s.groupAdmin.setRole(c, d),
+  setGroupMemberMuteTime: (s, c, d) => s.groupAdmin.setMuteTime(c, d),
+  setGroupMemberNameCard: (s, c, d) => s.groupAdmin.setNameCard(c, d),
+  getGroupMemberProfile: (s, c, d) => s.groupAdmin.memberProfile(c, d),
+  searchGroupByID: (s, c, d) => s.groupAdmin.search(c, d),
+  initGroupAttributes: (s, c, d) => s.groupAdmin.initAttributes(c, d),
+  setGroupAttributes: (s, c, d) => s.groupAdmin.setAttributes(c, d),
+  deleteGroupAttributes: (s, c, d) => s.groupAdmin.deleteAttributes(c, d),
+  getGroupAttributes: (s, c, d) => s.groupAdmin.getAttributes(c, d),
+  setGroupCounters: (s, c, d) => s.groupAdmin.setCounters(c, d),
+  increaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, 1),
+  decreaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, -1),
+  getGroupCounters: (s, c, d) => s.groupAdmin.getCounters(c, d),
 
   // [issue 6: users and relationships]
 };

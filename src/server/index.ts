@@ -26,6 +26,7 @@ import { ConversationService } from './services/conversations.js';
 import { DEFAULT_CONFIG, nowSeconds, type ServiceDeps } from './services/deps.js';
 import { ExtensionService } from './services/extensions.js';
 import { GroupService } from './services/groups.js';
+import { GroupAdminService } from './services/group-admin.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { LocalDiskMediaStore, type MediaStore } from './services/media/store.js';
 import { UploadService } from './services/media/uploads.js';
@@ -176,6 +177,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const conversations = new ConversationService(deps);
   const messages = new MessageService(deps, undefined, sendLimits);
   const pins = new PinService(deps);
+  const groups = new GroupService(deps);
   const services = {
     auth: new AuthService(deps, options.maxInstances),
     messages,
@@ -187,12 +189,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     remind: new RemindService(deps, conversations),
     translate: new TranslateService(deps),
     conversations,
-    groups: new GroupService(deps),
+    groups,
     profiles: new ProfileService(deps),
 
     // [issue 4: conversations]
 
     // [issue 5: groups]
+    groupAdmin: new GroupAdminService(deps, groups),
 
     // [issue 6: users and relationships]
   };

@@ -232,12 +232,35 @@ CREATE TABLE IF NOT EXISTS media (
 );
 `;
 
+/**
+ * Version 4: groups. Custom group attributes and group counters, one row per key;
+ * group_applications by status for the admins' pending list.
+ */
+const MIGRATION_4 = `
+CREATE TABLE IF NOT EXISTS group_attributes (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (app_id, group_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_counters (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (app_id, group_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_applications_status ON group_applications (app_id, group_id, status);
+`;
+
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
   // [issue 4: conversations] version 3
 
   // [issue 5: groups] version 4
+  { version: 4, sql: MIGRATION_4 },
 
   // [issue 6: users and relationships] version 5
 ];

@@ -25,10 +25,15 @@ import {
   type UserRow,
 } from './rows.js';
 import { groupKey } from './types.js';
+import * as sqlGroups from './sqlite-groups.js';
 import type {
   AddMemberResult,
   AppRecord,
   AppendResult,
+  GroupApplicationRecord,
+  GroupPatch,
+  MapChange,
+  MemberPatch,
   ConversationSettings,
   ExtensionRecord,
   ExtensionWrite,
@@ -1407,6 +1412,77 @@ export class SqliteStorage implements Storage {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  async updateGroup(
+    app: number,
+    groupID: string,
+    patch: GroupPatch,
+    now: number,
+  ): Promise<GroupRecord | null> {
+    if (!sqlGroups.updateGroup(this.db, app, groupID, patch, now)) return null;
+    return this.getGroup(app, groupID);
+  }
+
+  async updateMember(
+    app: number,
+    groupID: string,
+    userID: string,
+    patch: MemberPatch,
+  ): Promise<boolean> {
+    return sqlGroups.updateMember(this.db, app, groupID, userID, patch);
+  }
+
+  async transferOwner(app: number, groupID: string, from: string, to: string): Promise<boolean> {
+    return sqlGroups.transferOwner(this.db, app, groupID, from, to);
+  }
+
+  async dismissGroup(app: number, groupID: string): Promise<string[]> {
+    return sqlGroups.dismissGroup(this.db, app, groupID);
+  }
+
+  async getGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+  ): Promise<GroupApplicationRecord | null> {
+    return sqlGroups.getGroupApplication(this.db, app, groupID, userID);
+  }
+
+  async pendingApplicationsFor(app: number, userID: string): Promise<GroupApplicationRecord[]> {
+    return sqlGroups.pendingApplicationsFor(this.db, app, userID);
+  }
+
+  async resolveGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+    status: 'Agree' | 'Reject',
+  ): Promise<boolean> {
+    return sqlGroups.resolveGroupApplication(this.db, app, groupID, userID, status);
+  }
+
+  async getGroupAttributes(app: number, groupID: string): Promise<Record<string, string>> {
+    return sqlGroups.readMap(this.db, 'group_attributes', app, groupID);
+  }
+
+  async changeGroupAttributes(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>> {
+    return sqlGroups.changeMap(this.db, 'group_attributes', app, groupID, change);
+  }
+
+  async getGroupCounters(app: number, groupID: string): Promise<Record<string, string>> {
+    return sqlGroups.readMap(this.db, 'group_counters', app, groupID);
+  }
+
+  async changeGroupCounters(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>> {
+    return sqlGroups.changeMap(this.db, 'group_counters', app, groupID, change);
+  }
 
   // [issue 6: users and relationships]
 

@@ -273,6 +273,34 @@ export interface HistoryQuery {
 // [issue 4: conversations]
 
 // [issue 5: groups]
+/** updateGroupProfile's fields (each optional). */
+export interface GroupPatch {
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  maxMemberCount?: number;
+  joinOption?: JoinOption;
+  muteAllMembers?: boolean;
+}
+
+/** setGroupMemberRole / MuteTime / NameCard. */
+export interface MemberPatch {
+  role?: MemberRole;
+  muteUntil?: number;
+  nameCard?: string;
+}
+
+export interface GroupApplicationRecord {
+  groupID: string;
+  userID: string;
+  message: string;
+  time: number;
+  status: 'pending' | 'Agree' | 'Reject';
+}
+
+/** A key-value map change computed inside the storage transaction; throw to refuse. */
+export type MapChange = (current: Record<string, string>) => Record<string, string>;
 
 // [issue 6: users and relationships]
 
@@ -508,6 +536,47 @@ export interface Storage {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  /** Applies the patch, bumps infoSequence and lastInfoTime; null when the group is gone. */
+  updateGroup(
+    app: number,
+    groupID: string,
+    patch: GroupPatch,
+    now: number,
+  ): Promise<GroupRecord | null>;
+  /** false when the user is not a member. */
+  updateMember(app: number, groupID: string, userID: string, patch: MemberPatch): Promise<boolean>;
+  /** In one transaction: `to` becomes Owner, `from` a Member; false unless both are members. */
+  transferOwner(app: number, groupID: string, from: string, to: string): Promise<boolean>;
+  /** Deletes the group, its members and their conversation rows; answers the former members. */
+  dismissGroup(app: number, groupID: string): Promise<string[]>;
+  getGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+  ): Promise<GroupApplicationRecord | null>;
+  /** Pending applications to groups where `userID` is owner or admin, oldest first. */
+  pendingApplicationsFor(app: number, userID: string): Promise<GroupApplicationRecord[]>;
+  /** First handler wins: false when the application is no longer pending. */
+  resolveGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+    status: 'Agree' | 'Reject',
+  ): Promise<boolean>;
+  getGroupAttributes(app: number, groupID: string): Promise<Record<string, string>>;
+  /** Replaces the attribute map by `change(current)` inside one transaction; answers the new map. */
+  changeGroupAttributes(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>>;
+  getGroupCounters(app: number, groupID: string): Promise<Record<string, string>>;
+  /** Same as changeGroupAttributes, for counters (values are decimal int64 strings). */
+  changeGroupCounters(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>>;
 
   // [issue 6: users and relationships]
 
