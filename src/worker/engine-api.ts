@@ -21,6 +21,7 @@ import { refreshGroups } from './sync.js';
 // [issue 4: conversations]
 
 // [issue 5: groups]
+import { groupHandlers } from './engine-groups.js';
 
 // [issue 6: users and relationships]
 
@@ -30,6 +31,7 @@ const handlers: Record<string, Handler> = {
   // [issue 4: conversations]
 
   // [issue 5: groups]
+  ...groupHandlers,
 
   // [issue 6: users and relationships]
 

@@ -18,6 +18,7 @@ import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
+import { applyGroupPush } from './engine-groups.js';
 import { applyMessagePush } from './pushes.js';
 import { errorText } from './util.js';
 
@@ -105,6 +106,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       // [issue 4: conversations]
 
       // [issue 5: groups]
+      if (applyGroupPush(e, frame)) return;
 
       // [issue 6: users and relationships]
 

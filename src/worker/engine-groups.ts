@@ -1,0 +1,128 @@
+/**
+ * The engine's group administration handlers (spread into engine-api.ts) and group pushes.
+ *
+ * Each request is validated against the wire schema (6017, nothing sent), sent to the server, and
+ * its effect applied to the engine's group list and broadcast to every tab: the server pushes the
+ * same change to the user's other sockets but not to the one that asked, so this engine broadcasts
+ * it itself (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED, GROUP_COUNTER_UPDATED).
+ */
+import { EVENT } from '../protocol/constants.js';
+import type { Group } from '../protocol/types.js';
+import type { Op, PushFrame } from '../protocol/wire.js';
+import { validate, type Handler } from './api-util.js';
+import type { Engine } from './engine.js';
+
+/** Keeps the engine's copy of a group the user belongs to and tells every tab. */
+function keep(e: Engine, group: Group | undefined): void {
+  if (!group || !('role' in group.selfInfo)) return;
+  e.data.groups.set(group.groupID, group);
+  e.data.groupsChanged();
+}
+
+function drop(e: Engine, groupID: string): void {
+  if (e.data.groups.delete(groupID)) e.data.groupsChanged();
+}
+
+/** A request whose answer carries `group` (the group as the caller now sees it). */
+const withGroup =
+  (op: Op): Handler =>
+  async (e, _peer, p) => {
+    const res = await e.conn.request<{ group?: Group }>(op, validate(op, p));
+    keep(e, res.group);
+    return res;
+  };
+
+const plain =
+  (op: Op): Handler =>
+  (e, _peer, p) =>
+    e.conn.request(op, validate(op, p));
+
+const attributes =
+  (op: Op): Handler =>
+  async (e, _peer, p) => {
+    const data = validate(op, p) as { groupID: string };
+    const res = await e.conn.request<{ groupAttributes?: Record<string, string> }>(op, data);
+    const groupAttributes =
+      res.groupAttributes ??
+      (
+        await e.conn.request<{ groupAttributes: Record<string, string> }>('getGroupAttributes', {
+          groupID: data.groupID,
+          keyList: [],
+        })
+      ).groupAttributes;
+    e.broadcast(EVENT.GROUP_ATTRIBUTES_UPDATED, { groupID: data.groupID, groupAttributes });
+    return res;
+  };
+
+const counters =
+  (op: Op): Handler =>
+  async (e, _peer, p) => {
+    const data = validate(op, p) as { groupID: string };
+    const res = await e.conn.request<{
+      counters?: Record<string, number>;
+      key?: string;
+      value?: number;
+    }>(op, data);
+    if (res.key !== undefined && res.value !== undefined) {
+      e.broadcast(EVENT.GROUP_COUNTER_UPDATED, {
+        groupID: data.groupID,
+        key: res.key,
+        value: res.value,
+      });
+    } else {
+      const changed = Object.keys((data as { counters?: Record<string, number> }).counters ?? {});
+      for (const key of changed) {
+        e.broadcast(EVENT.GROUP_COUNTER_UPDATED, {
+          groupID: data.groupID,
+          key,
+          value: res.counters?.[key] ?? 0,
+        });
+      }
+    }
+    return res;
+  };
+
+export const groupHandlers: Record<string, Handler> = {
+  async dismissGroup(e, _peer, p) {
+    const data = validate('dismissGroup', p);
+    const res = await e.conn.request<{ groupID: string }>('dismissGroup', data);
+    drop(e, data.groupID);
+    return res;
+  },
+  addGroupMember: withGroup('addGroupMember'),
+  deleteGroupMember: withGroup('deleteGroupMember'),
+  getGroupApplicationList: plain('getGroupApplicationList'),
+  handleGroupApplication: withGroup('handleGroupApplication'),
+  changeGroupOwner: withGroup('changeGroupOwner'),
+  updateGroupProfile: withGroup('updateGroupProfile'),
+  setGroupMemberRole: withGroup('setGroupMemberRole'),
+  setGroupMemberMuteTime: withGroup('setGroupMemberMuteTime'),
+  setGroupMemberNameCard: withGroup('setGroupMemberNameCard'),
+  getGroupMemberProfile: plain('getGroupMemberProfile'),
+  searchGroupByID: plain('searchGroupByID'),
+  initGroupAttributes: attributes('initGroupAttributes'),
+  setGroupAttributes: attributes('setGroupAttributes'),
+  deleteGroupAttributes: attributes('deleteGroupAttributes'),
+  getGroupAttributes: plain('getGroupAttributes'),
+  setGroupCounters: counters('setGroupCounters'),
+  increaseGroupCounter: counters('increaseGroupCounter'),
+  decreaseGroupCounter: counters('decreaseGroupCounter'),
+  getGroupCounters: plain('getGroupCounters'),
+};
+
+/** Group pushes (wire.ts GroupPush); true when handled. */
+export function applyGroupPush(e: Engine, frame: PushFrame): boolean {
+  switch (frame.push) {
+    case 'groupSystemNotice':
+      e.broadcast(EVENT.MESSAGE_RECEIVED, [frame.data]);
+      return true;
+    case 'groupAttributesUpdated':
+      e.broadcast(EVENT.GROUP_ATTRIBUTES_UPDATED, frame.data);
+      return true;
+    case 'groupCounterUpdated':
+      e.broadcast(EVENT.GROUP_COUNTER_UPDATED, frame.data);
+      return true;
+    default:
+      return false;
+  }
+}
