@@ -117,6 +117,16 @@ const pushSchema = v.variant('push', [
   ),
   push('allReceiveMessageOptUpdated', v.record(v.string(), v.unknown())),
   push('onlineMessage', messageSchema),
+  // [issue 5: groups]
+  push('groupSystemNotice', messageSchema),
+  push(
+    'groupAttributesUpdated',
+    v.object({ groupID: v.string(), groupAttributes: v.record(v.string(), v.string()) }),
+  ),
+  push(
+    'groupCounterUpdated',
+    v.object({ groupID: v.string(), key: v.string(), value: v.number() }),
+  ),
 ]);
 
 export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };
