@@ -1,0 +1,211 @@
+/**
+ * The administration parts of `<im-group-panel>`: what the current user may do (from the rule
+ * table in src/protocol/group-rules.ts) and the templates for the profile editor, the invite
+ * form, the selected member's actions and the join requests. Controls the user may not use are
+ * not rendered.
+ */
+import { html, nothing } from 'lit';
+import type { MemberRole } from '../../protocol/constants.js';
+import { allows, allowsOn, GROUP_RULES } from '../../protocol/group-rules.js';
+import type { Group, GroupMember } from '../../protocol/types.js';
+import type { GroupApplication } from '../../protocol/wire.js';
+import { memberName } from '../base/format.js';
+
+export interface Powers {
+  edit: boolean;
+  invite: boolean;
+  muteAll: boolean;
+  dismiss: boolean;
+  quit: boolean;
+  handle: boolean;
+  kick(target: GroupMember): boolean;
+  mute(target: GroupMember): boolean;
+  setRole(target: GroupMember): boolean;
+  transfer(target: GroupMember): boolean;
+}
+
+export function powersOf(group: Group | null, role: MemberRole | '', self: string): Powers {
+  const r = group ? GROUP_RULES[group.type] : null;
+  const me = role || null;
+  const other = (t: GroupMember) => t.userID !== self;
+  return {
+    edit: !!r && allows(r.editProfile, me),
+    invite: !!r && allows(r.invite, me),
+    muteAll: !!r && allows(r.mute, me),
+    dismiss: !!r && allows(r.dismiss, me),
+    quit: !!me && (me !== 'Owner' || !!r?.ownerMayQuit),
+    handle: !!r && r.canApply && allows('admin', me),
+    kick: (t) => !!r && other(t) && allowsOn(r.kick, me, t.role),
+    mute: (t) => !!r && other(t) && allowsOn(r.mute, me, t.role),
+    setRole: (t) => !!r && other(t) && t.role !== 'Owner' && allows(r.setRole, me),
+    transfer: (t) => !!r && other(t) && allows(r.transfer, me),
+  };
+}
+
+/** Mute durations offered, seconds (0 unmutes). */
+export const MUTE_CHOICES: [number, string][] = [
+  [600, '10 minutes'],
+  [3600, '1 hour'],
+  [86400, '1 day'],
+  [604800, '7 days'],
+];
+
+export interface AdminHandlers {
+  busy: boolean;
+  saveProfile(form: HTMLFormElement): void;
+  invite(form: HTMLFormElement): void;
+  kick(m: GroupMember): void;
+  mute(m: GroupMember, seconds: number): void;
+  setRole(m: GroupMember, role: 'Admin' | 'Member'): void;
+  transfer(m: GroupMember): void;
+  handle(a: GroupApplication, action: 'Agree' | 'Reject'): void;
+  close(): void;
+}
+
+const submit = (fn: (form: HTMLFormElement) => void) => (e: Event) => {
+  e.preventDefault();
+  fn(e.target as HTMLFormElement);
+};
+
+export function renderEditor(group: Group, h: AdminHandlers) {
+  return html`<form part="profile-form" @submit=${submit((f) => h.saveProfile(f))}>
+    <label
+      >Name <input part="input" name="name" required maxlength="30" .value=${group.name}
+    /></label>
+    <label
+      >Introduction
+      <textarea
+        part="input"
+        name="introduction"
+        maxlength="240"
+        .value=${group.introduction}
+      ></textarea>
+    </label>
+    <label
+      >Notification
+      <textarea
+        part="input"
+        name="notification"
+        maxlength="300"
+        .value=${group.notification}
+      ></textarea>
+    </label>
+    <label
+      >Avatar URL <input part="input" name="avatar" maxlength="100" .value=${group.avatar}
+    /></label>
+    <div part="actions">
+      <button part="save-button" class="primary" type="submit" ?disabled=${h.busy}>Save</button>
+      <button part="cancel-button" type="button" @click=${() => h.close()}>Cancel</button>
+    </div>
+  </form>`;
+}
+
+export function renderInvite(h: AdminHandlers) {
+  return html`<form part="invite-form" @submit=${submit((f) => h.invite(f))}>
+    <label
+      >User IDs to add (comma or space separated)
+      <input part="input" name="users" required autocomplete="off" />
+    </label>
+    <div part="actions">
+      <button part="invite-submit" class="primary" type="submit" ?disabled=${h.busy}>Add</button>
+      <button part="cancel-button" type="button" @click=${() => h.close()}>Cancel</button>
+    </div>
+  </form>`;
+}
+
+export function renderMemberActions(m: GroupMember, p: Powers, h: AdminHandlers, now: number) {
+  const muted = m.muteUntil > now;
+  const any = p.kick(m) || p.mute(m) || p.setRole(m) || p.transfer(m);
+  return html`<div part="member-actions" role="group" aria-label=${`Actions for ${memberName(m)}`}>
+    <span part="member-actions-name">${memberName(m)}</span>
+    ${
+      p.mute(m)
+        ? html`<label
+              >Mute for
+              <select
+                part="mute-select"
+                ?disabled=${h.busy}
+                @change=${(e: Event) => {
+                  const v = Number((e.target as HTMLSelectElement).value);
+                  if (v > 0) h.mute(m, v);
+                }}
+              >
+                <option value="0">choose…</option>
+                ${MUTE_CHOICES.map(([s, label]) => html`<option value=${s}>${label}</option>`)}
+              </select></label
+            >
+            ${muted ? html`<button part="unmute-button" type="button" ?disabled=${h.busy} @click=${() => h.mute(m, 0)}>Unmute</button>` : nothing}`
+        : nothing
+    }
+    ${
+      p.setRole(m)
+        ? html`<button
+            part="role-button"
+            type="button"
+            ?disabled=${h.busy}
+            @click=${() => h.setRole(m, m.role === 'Admin' ? 'Member' : 'Admin')}
+          >
+            ${m.role === 'Admin' ? 'Remove admin' : 'Make admin'}
+          </button>`
+        : nothing
+    }
+    ${
+      p.transfer(m)
+        ? html`<button
+            part="transfer-button"
+            type="button"
+            ?disabled=${h.busy}
+            @click=${() => h.transfer(m)}
+          >
+            Transfer ownership
+          </button>`
+        : nothing
+    }
+    ${
+      p.kick(m)
+        ? html`<button
+            part="kick-button"
+            class="danger"
+            type="button"
+            ?disabled=${h.busy}
+            @click=${() => h.kick(m)}
+          >
+            Remove from group
+          </button>`
+        : nothing
+    }
+    ${any ? nothing : html`<span part="note">No actions available.</span>`}
+    <button part="cancel-button" type="button" @click=${() => h.close()}>Close</button>
+  </div>`;
+}
+
+export function renderApplications(list: GroupApplication[], h: AdminHandlers) {
+  if (list.length === 0) return nothing;
+  return html`<h3 part="requests-heading" id="requests-heading">Join requests</h3>
+    <ul part="request-list" aria-labelledby="requests-heading">
+      ${list.map(
+        (a) =>
+          html`<li part="request">
+            <span part="request-name">${a.applicantNick || a.applicant}</span>
+            ${a.applyMessage ? html`<span part="request-message">${a.applyMessage}</span>` : nothing}
+            <button
+              part="approve-button"
+              class="primary"
+              type="button"
+              ?disabled=${h.busy}
+              @click=${() => h.handle(a, 'Agree')}
+            >
+              Approve
+            </button>
+            <button
+              part="refuse-button"
+              type="button"
+              ?disabled=${h.busy}
+              @click=${() => h.handle(a, 'Reject')}
+            >
+              Refuse
+            </button>
+          </li>`,
+      )}
+    </ul>`;
+}
