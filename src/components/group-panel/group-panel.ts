@@ -143,16 +143,13 @@ export class ImGroupPanel extends ImElement {
     new ClientEventsController(this, this.clients, {
       [EVENT.GROUP_LIST_UPDATED]: () => void this.load(),
       [EVENT.SDK_READY]: () => void this.load(),
-      [EVENT.USER_STATUS_UPDATED]: (data: unknown) => {
-        const list = (data as { userStatusList?: { userID: string; statusType: number }[] })
-          ?.userStatusList;
-        if (Array.isArray(list)) this.window.statusChanged(list);
+      [EVENT.USER_STATUS_UPDATED]: (event) => {
+        const data = event.data as { userStatusList?: { userID: string; statusType: number }[] };
+        if (Array.isArray(data?.userStatusList)) this.window.statusChanged(data.userStatusList);
       },
-      [EVENT.MESSAGE_RECEIVED]: (data: unknown) => {
-        const notices = (Array.isArray(data) ? (data as { type?: string }[]) : []).filter(
-          (m) => m.type === 'TIMGroupSystemNoticeElem',
-        );
-        if (notices.length > 0) void this.loadApplications();
+      [EVENT.MESSAGE_RECEIVED]: (event) => {
+        const list = Array.isArray(event.data) ? (event.data as { type?: string }[]) : [];
+        if (list.some((m) => m.type === 'TIMGroupSystemNoticeElem')) void this.loadApplications();
       },
     });
   }
