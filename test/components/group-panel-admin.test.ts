@@ -60,10 +60,10 @@ describe('im-group-panel administration', () => {
     const el = await mount(fake);
     await waitUntil(() => parts(el, 'request').length === 1, 'join requests');
     expect(part(el, 'request-name')!.textContent).to.equal('Dave');
-    for (const name of ['edit-button', 'dismiss-button']) expect(btn(el, name)).to.exist;
+    for (const name of ['edit-button', 'dismiss-button']) expect(btn(el, name)).not.to.equal(null);
     expect(btn(el, 'invite-button'), 'nobody invites into a Public group').to.equal(null);
     expect(btn(el, 'quit-button'), 'the owner of a Public group cannot quit').to.equal(null);
-    expect(part(el, 'mute-all')).to.exist;
+    expect(part(el, 'mute-all')).not.to.equal(null);
     await expect(el).to.be.accessible();
 
     btn(el, 'approve-button')!.click();
@@ -76,7 +76,7 @@ describe('im-group-panel administration', () => {
 
     await select(el, 'bob');
     for (const name of ['mute-select', 'role-button', 'transfer-button', 'kick-button']) {
-      expect(part(el, name), name).to.exist;
+      expect(part(el, name), name).not.to.equal(null);
     }
     expect(btn(el, 'role-button')!.textContent?.trim()).to.equal('Remove admin');
     const mute = part<HTMLSelectElement>(el, 'mute-select')!;
@@ -124,18 +124,18 @@ describe('im-group-panel administration', () => {
   it('as admin of a Public group: edit, mute-all, requests; only ordinary members are actionable', async () => {
     const fake = fakeAs('Public', 'Admin');
     const el = await mount(fake);
-    expect(btn(el, 'edit-button')).to.exist;
-    expect(part(el, 'mute-all')).to.exist;
+    expect(btn(el, 'edit-button')).not.to.equal(null);
+    expect(part(el, 'mute-all')).not.to.equal(null);
     expect(btn(el, 'dismiss-button')).to.equal(null);
-    expect(btn(el, 'quit-button')).to.exist;
+    expect(btn(el, 'quit-button')).not.to.equal(null);
     await select(el, 'olivia');
     expect(part(el, 'kick-button'), 'not the owner').to.equal(null);
     expect(part(el, 'mute-select')).to.equal(null);
     expect(part(el, 'role-button'), 'only the owner appoints admins').to.equal(null);
     expect(part(el, 'transfer-button')).to.equal(null);
     await select(el, 'Carol C');
-    expect(part(el, 'kick-button')).to.exist;
-    expect(part(el, 'mute-select')).to.exist;
+    expect(part(el, 'kick-button')).not.to.equal(null);
+    expect(part(el, 'mute-select')).not.to.equal(null);
     expect(part(el, 'role-button')).to.equal(null);
     await expect(el).to.be.accessible();
   });
@@ -154,7 +154,7 @@ describe('im-group-panel administration', () => {
 
     const fake = fakeAs('Private', 'Member');
     el = await mount(fake);
-    expect(btn(el, 'edit-button')).to.exist;
+    expect(btn(el, 'edit-button')).not.to.equal(null);
     expect(part(el, 'mute-all'), 'no muting in Work groups').to.equal(null);
     btn(el, 'invite-button')!.click();
     await waitUntil(() => part(el, 'invite-form'));

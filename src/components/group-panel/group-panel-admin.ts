@@ -1,46 +1,16 @@
 /**
- * The administration parts of `<im-group-panel>`: what the current user may do (from the rule
- * table in src/protocol/group-rules.ts) and the templates for the profile editor, the invite
- * form, the selected member's actions and the join requests. Controls the user may not use are
- * not rendered.
+ * The administration parts of `<im-group-panel>`, loaded with `import()` the first time the
+ * panel shows a group to one of its members: the templates for the profile editor, the invite
+ * form, the selected member's actions and the join requests. Controls the user may not use
+ * (powers.ts) are not rendered.
  */
 import { html, nothing } from 'lit';
-import type { MemberRole } from '../../protocol/constants.js';
-import { allows, allowsOn, GROUP_RULES } from '../../protocol/group-rules.js';
 import type { Group, GroupMember } from '../../protocol/types.js';
 import type { GroupApplication } from '../../protocol/wire.js';
 import { memberName } from '../base/format.js';
+import type { Powers } from './powers.js';
 
-export interface Powers {
-  edit: boolean;
-  invite: boolean;
-  muteAll: boolean;
-  dismiss: boolean;
-  quit: boolean;
-  handle: boolean;
-  kick(target: GroupMember): boolean;
-  mute(target: GroupMember): boolean;
-  setRole(target: GroupMember): boolean;
-  transfer(target: GroupMember): boolean;
-}
-
-export function powersOf(group: Group | null, role: MemberRole | '', self: string): Powers {
-  const r = group ? GROUP_RULES[group.type] : null;
-  const me = role || null;
-  const other = (t: GroupMember) => t.userID !== self;
-  return {
-    edit: !!r && allows(r.editProfile, me),
-    invite: !!r && allows(r.invite, me),
-    muteAll: !!r && allows(r.mute, me),
-    dismiss: !!r && allows(r.dismiss, me),
-    quit: !!me && (me !== 'Owner' || !!r?.ownerMayQuit),
-    handle: !!r && r.canApply && allows('admin', me),
-    kick: (t) => !!r && other(t) && allowsOn(r.kick, me, t.role),
-    mute: (t) => !!r && other(t) && allowsOn(r.mute, me, t.role),
-    setRole: (t) => !!r && other(t) && t.role !== 'Owner' && allows(r.setRole, me),
-    transfer: (t) => !!r && other(t) && allows(r.transfer, me),
-  };
-}
+export { powersOf } from './powers.js';
 
 /** Mute durations offered, seconds (0 unmutes). */
 export const MUTE_CHOICES: [number, string][] = [

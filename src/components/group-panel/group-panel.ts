@@ -14,15 +14,8 @@ import {
   ImGroupQuitEvent,
   toErrorDetail,
 } from '../events.js';
-import {
-  powersOf,
-  renderApplications,
-  renderEditor,
-  renderInvite,
-  renderMemberActions,
-  type AdminHandlers,
-  type Powers,
-} from './group-panel-admin.js';
+import type { AdminHandlers } from './group-panel-admin.js';
+import type { Powers } from './powers.js';
 import { groupPanelStyles } from './group-panel.styles.js';
 import { MemberWindow, ROW_HEIGHT } from './member-window.js';
 
@@ -134,6 +127,9 @@ export class ImGroupPanel extends ImElement {
   @state() private selected: string | null = null;
   @state() private applications: GroupApplication[] = [];
 
+  /** The administration templates, imported once the user is a member of a shown group. */
+  @state() private admin: typeof import('./group-panel-admin.js') | null = null;
+
   private readonly window = new MemberWindow(this);
   private token = 0;
   private loadedID = '';
@@ -196,6 +192,15 @@ export class ImGroupPanel extends ImElement {
     this.group = group;
     this.isMemberList = listed;
     this.loaded = true;
+    if (listed && !this.admin) {
+      import('./group-panel-admin.js').then(
+        (m) => {
+          this.admin = m;
+          void this.loadApplications();
+        },
+        (error) => this.fail(error),
+      );
+    }
     if (note || !this.note.startsWith('Request')) this.note = note;
     await this.loadApplications();
   }
@@ -222,8 +227,23 @@ export class ImGroupPanel extends ImElement {
     return this.window.members.find((m) => m.userID === this.loginUser)?.role ?? '';
   }
 
+  /** Until the administration module is loaded: no controls but Quit (by the owner rule). */
   private powers(): Powers {
-    return powersOf(this.group, this.myRole(), this.loginUser);
+    const role = this.myRole();
+    if (this.admin) return this.admin.powersOf(this.group, role, this.loginUser);
+    const no = () => false;
+    return {
+      edit: false,
+      invite: false,
+      muteAll: false,
+      dismiss: false,
+      handle: false,
+      quit: role !== '' && (role !== 'Owner' || this.group?.type === 'Private'),
+      kick: no,
+      mute: no,
+      setRole: no,
+      transfer: no,
+    };
   }
 
   /** Runs one action with the busy flag; errors become the note and im-error. */
@@ -413,7 +433,15 @@ export class ImGroupPanel extends ImElement {
           ${rows}
         </ul>
       </div>
-      ${selected ? renderMemberActions(selected, p, this.handlers(), now) : nothing}`;
+      ${selected && this.admin ? this.admin.renderMemberActions(selected, p, this.handlers(), now) : nothing}`;
+  }
+
+  private renderAdmin(group: Group | null, p: Powers) {
+    const admin = this.admin;
+    if (!admin) return nothing;
+    return html`${this.form === 'edit' && group && p.edit ? admin.renderEditor(group, this.handlers()) : nothing}
+    ${this.form === 'invite' && p.invite ? admin.renderInvite(this.handlers()) : nothing}
+    ${p.handle ? admin.renderApplications(this.applications, this.handlers()) : nothing}`;
   }
 
   override render() {
@@ -446,10 +474,7 @@ export class ImGroupPanel extends ImElement {
       </div>
       ${group?.introduction ? html`<p part="introduction">${group.introduction}</p>` : nothing}
       ${group?.notification ? html`<p part="notification">${group.notification}</p>` : nothing}
-      ${this.renderActions(role, p)}
-      ${this.form === 'edit' && group && p.edit ? renderEditor(group, this.handlers()) : nothing}
-      ${this.form === 'invite' && p.invite ? renderInvite(this.handlers()) : nothing}
-      ${p.handle ? renderApplications(this.applications, this.handlers()) : nothing}
+      ${this.renderActions(role, p)} ${this.renderAdmin(group, p)}
       ${this.isMemberList ? this.renderMembers(p) : nothing}
     </div>`;
   }
