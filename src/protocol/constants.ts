@@ -192,6 +192,9 @@ export const LIMITS = {
   groupMembersPerCall: 500,
   /** setGroupMemberMuteTime: seconds (Tencent: uint32). */
   groupMuteTimeMax: 4294967295,
+  topicIDBytes: 128,
+  topicsPerCommunity: 1000,
+  topicCustomDataBytes: 4096,
 
   // [issue 6: users and relationships]
 } as const;

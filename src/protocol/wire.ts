@@ -25,6 +25,12 @@ const groupID = v.pipe(
   v.maxLength(LIMITS.groupIDBytes, 'groupID is too long'),
   v.regex(/^[A-Za-z0-9_@#-]+$/, 'groupID may only contain A-Z a-z 0-9 _ - @ #'),
 );
+const topicID = v.pipe(
+  v.string(),
+  v.minLength(1, 'topicID is empty'),
+  v.maxLength(LIMITS.topicIDBytes, 'topicID is too long'),
+  v.regex(/^[A-Za-z0-9_@#-]+$/, 'topicID may only contain A-Z a-z 0-9 _ - @ #'),
+);
 const conversationID = v.pipe(v.string(), v.minLength(4), v.maxLength(64));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
@@ -257,6 +263,8 @@ export const schemas = {
       v.array(v.object({ userID, role: v.optional(v.picklist(['Admin', 'Member'])) })),
       [],
     ),
+    /** Community only: a community with topics. */
+    isSupportTopic: v.optional(v.boolean(), false),
   }),
   joinGroup: v.object({ groupID, applyMessage: v.optional(shortText(300), '') }),
   quitGroup: v.object({ groupID }),
@@ -364,6 +372,37 @@ export const schemas = {
     key: v.string(),
     value: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
+  createTopicInCommunity: v.object({
+    groupID,
+    topicName: v.pipe(v.string(), v.minLength(1, 'topicName is empty')),
+    /** Custom: `<groupID>@TOPIC#<id>`; generated when omitted. */
+    topicID: v.optional(topicID),
+    avatar: v.optional(v.string(), ''),
+    notification: v.optional(v.string(), ''),
+    introduction: v.optional(v.string(), ''),
+    customData: v.optional(v.string(), ''),
+  }),
+  getTopicList: v.object({
+    groupID,
+    /** Omitted: every topic. */
+    topicIDList: v.optional(v.pipe(v.array(topicID), v.maxLength(LIMITS.topicsPerCommunity))),
+  }),
+  updateTopicProfile: v.object({
+    groupID,
+    topicID,
+    topicName: v.optional(v.pipe(v.string(), v.minLength(1, 'topicName is empty'))),
+    avatar: v.optional(v.string()),
+    notification: v.optional(v.string()),
+    introduction: v.optional(v.string()),
+    customData: v.optional(v.string()),
+    muteAllMembers: v.optional(v.boolean()),
+  }),
+  deleteTopicFromCommunity: v.object({
+    groupID,
+    /** Omitted: every topic. */
+    topicIDList: v.optional(v.pipe(v.array(topicID), v.maxLength(LIMITS.topicsPerCommunity))),
+  }),
+  getJoinedCommunityList: v.object({}),
   getGroupCounters: v.object({
     groupID,
     keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupCounterKeys)), []),
@@ -474,7 +513,11 @@ export type GroupPush =
       data: { groupID: string; groupAttributes: Record<string, string> };
     }
   /** One counter changed (GROUP_COUNTER_UPDATED). */
-  | { push: 'groupCounterUpdated'; data: { groupID: string; key: string; value: number } };
+  | { push: 'groupCounterUpdated'; data: { groupID: string; key: string; value: number } }
+  /** TOPIC_CREATED / TOPIC_DELETED / TOPIC_UPDATED to every member of the community. */
+  | { push: 'topicCreated'; data: { groupID: string; topicID: string } }
+  | { push: 'topicDeleted'; data: { groupID: string; topicIDList: string[] } }
+  | { push: 'topicUpdated'; data: { groupID: string; topic: import('./types.js').Topic } };
 
 /** Pushes of users and relationships (issue 6). */
 export type UserPush = never;

@@ -20,6 +20,7 @@ import type { TranslateService } from './services/translate.js';
 
 // [issue 5: groups]
 import type { GroupAdminService } from './services/group-admin.js';
+import type { TopicService } from './services/group-topics.js';
 
 // [issue 6: users and relationships]
 
@@ -41,6 +42,7 @@ export interface Services {
 
   // [issue 5: groups]
   groupAdmin: GroupAdminService;
+  topics: TopicService;
 
   // [issue 6: users and relationships]
 }
@@ -117,6 +119,11 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   increaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, 1),
   decreaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, -1),
   getGroupCounters: (s, c, d) => s.groupAdmin.getCounters(c, d),
+  createTopicInCommunity: (s, c, d) => s.topics.create(c, d),
+  getTopicList: (s, c, d) => s.topics.list(c, d),
+  updateTopicProfile: (s, c, d) => s.topics.update(c, d),
+  deleteTopicFromCommunity: (s, c, d) => s.topics.delete(c, d),
+  getJoinedCommunityList: (s, c) => s.topics.joinedCommunities(c),
 
   // [issue 6: users and relationships]
 };

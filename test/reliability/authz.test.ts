@@ -164,6 +164,20 @@ function notInConversation(
 
 const extension = { key: 'k', value: 'hijacked' };
 
+/** Topics: 10007 for a stranger, 10010 for a missing group, 10004 in a group without topics. */
+function topicAttempts(what: string, data: (groupID: string) => unknown): Attempt[] {
+  return [
+    ...strangerInGroup(what, (_w, groupID) => data(groupID)),
+    {
+      kind: 'd',
+      who: 'bob',
+      what: `${what} in a Work group (no topics)`,
+      data: (w) => data(w.W),
+      code: C.INVALID_PARAMETER,
+    },
+  ];
+}
+
 /** Attributes are AVChatRoom-only: 2641 on a Work group (member or not), 10010 on a missing one. */
 function attributeAttempts(data: (groupID: string) => unknown): Attempt[] {
   return [
@@ -947,6 +961,31 @@ const table: Record<Op, Row> = {
   getGroupCounters: {
     request: (w) => ({ groupID: w.W }),
     attempts: strangerInGroup('read counters', (_w, groupID) => ({ groupID })),
+  },
+  createTopicInCommunity: {
+    request: (w) => ({ groupID: w.W, topicName: 't' }),
+    attempts: topicAttempts('create a topic', (groupID) => ({ groupID, topicName: 't' })),
+  },
+  getTopicList: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: topicAttempts('list topics', (groupID) => ({ groupID })),
+  },
+  updateTopicProfile: {
+    request: (w) => ({ groupID: w.W, topicID: `${w.W}@TOPIC#_x`, topicName: 'x' }),
+    attempts: topicAttempts('rename a topic', (groupID) => ({
+      groupID,
+      topicID: `${groupID}@TOPIC#_x`,
+      topicName: 'x',
+    })),
+  },
+  deleteTopicFromCommunity: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: topicAttempts('delete topics', (groupID) => ({ groupID })),
+  },
+  getJoinedCommunityList: {
+    request: () => ({}),
+    attempts: [],
+    none: 'lists the caller’s own communities',
   },
 
   // [issue 6: users and relationships]

@@ -314,4 +314,83 @@ describe('group administration', () => {
       { code: C.INVALID_PARAMETER },
     );
   });
+
+  test('community topics: create, list, update, delete; events to the members', async () => {
+    const [owner, m1] = await Promise.all(['o', 'm'].map((p) => client(p)));
+    await assert.rejects(
+      owner.request('createGroup', { name: 'x', type: 'Public', isSupportTopic: true }),
+      { code: C.INVALID_PARAMETER },
+    );
+    const { group } = await owner.request<{ group: Group }>('createGroup', {
+      name: 'com',
+      type: 'Community',
+      isSupportTopic: true,
+      memberList: [{ userID: m1.userID }],
+    });
+    assert.equal(group.isSupportTopic, true);
+    const { topicID } = await owner.request<{ topicID: string }>('createTopicInCommunity', {
+      groupID: group.groupID,
+      topicName: 'general',
+    });
+    assert.ok(topicID.startsWith(`${group.groupID}@TOPIC#`));
+    assert.deepEqual((await m1.nextPush('topicCreated')).data, {
+      groupID: group.groupID,
+      topicID,
+    });
+    const custom = `${group.groupID}@TOPIC#_news`;
+    await owner.request('createTopicInCommunity', {
+      groupID: group.groupID,
+      topicName: 'news',
+      topicID: custom,
+    });
+    await assert.rejects(
+      owner.request('createTopicInCommunity', {
+        groupID: group.groupID,
+        topicName: 'dup',
+        topicID: custom,
+      }),
+      { code: C.GROUP_ID_IN_USE },
+    );
+    await assert.rejects(
+      owner.request('createTopicInCommunity', {
+        groupID: group.groupID,
+        topicName: 'bad',
+        topicID: 'elsewhere@TOPIC#_x',
+      }),
+      { code: C.INVALID_PARAMETER },
+    );
+    await assert.rejects(
+      m1.request('createTopicInCommunity', { groupID: group.groupID, topicName: 'mine' }),
+      { code: C.NO_PERMISSION },
+    );
+    const list = await m1.request<{
+      successTopicList: { topicID: string; topicName: string }[];
+      failureTopicList: { topicID: string; code: number }[];
+    }>('getTopicList', { groupID: group.groupID, topicIDList: [custom, `${custom}_gone`] });
+    assert.deepEqual(
+      list.successTopicList.map((t) => t.topicName),
+      ['news'],
+    );
+    assert.deepEqual(
+      list.failureTopicList.map((f) => f.code),
+      [C.GROUP_NOT_FOUND],
+    );
+    const updated = await owner.request<{ topic: { topicName: string; muteAllMembers: boolean } }>(
+      'updateTopicProfile',
+      { groupID: group.groupID, topicID: custom, topicName: 'News', muteAllMembers: true },
+    );
+    assert.deepEqual([updated.topic.topicName, updated.topic.muteAllMembers], ['News', true]);
+    assert.equal((await m1.nextPush('topicUpdated')).data.topic.topicName, 'News');
+    const del = await owner.request<{ successTopicList: { topicID: string }[] }>(
+      'deleteTopicFromCommunity',
+      { groupID: group.groupID },
+    );
+    assert.equal(del.successTopicList.length, 2);
+    assert.equal((await m1.nextPush('topicDeleted')).data.topicIDList.length, 2);
+    const joined = await m1.request<{ groupList: Group[] }>('getJoinedCommunityList');
+    assert.deepEqual(
+      joined.groupList.map((g) => g.groupID),
+      [group.groupID],
+    );
+  });
 });

@@ -387,6 +387,7 @@ describe('join visibility', () => {
       notification: '',
       avatar: '',
       memberList: [],
+      isSupportTopic: false,
     });
     const send = (text: string) => {
       const parsed = parseOp('sendMessage', groupText(group.groupID, text));

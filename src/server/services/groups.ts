@@ -115,6 +115,9 @@ export class GroupService {
     if (maxMemberCount > rules.maxMembersLimit) {
       throw invalid(`maxMemberNum of a ${type} group is at most ${rules.maxMembersLimit}`);
     }
+    if (data.isSupportTopic && type !== 'Community') {
+      throw invalid('only Community groups have topics');
+    }
     if (!rules.initialMembers && data.memberList.length > 0) {
       throw invalid(`a ${type} group is created without members: they join`);
     }
@@ -170,6 +173,7 @@ export class GroupService {
           throw new ImError(ErrorCode.SERVER_INTERNAL, 'could not allocate a group ID');
       }
     }
+    if (data.isSupportTopic) await storage.setSupportTopic(app, groupID);
     const group = await this.viewFor(app, groupID, caller.userID);
     await pushTo(
       this.deps,

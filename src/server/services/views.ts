@@ -159,7 +159,7 @@ export function groupView(
     muteAllMembers: group.muteAllMembers,
     joinOption: group.joinOption,
     groupCustomField: [],
-    isSupportTopic: false,
+    isSupportTopic: group.isSupportTopic,
   };
 }
 

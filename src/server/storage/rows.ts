@@ -95,6 +95,8 @@ export interface GroupRow {
   mute_all: number;
   member_count: number;
   last_seq: number;
+  /** Schema version 4; absent in older rows. */
+  support_topic?: number;
 }
 
 export interface MemberRow {
@@ -225,6 +227,7 @@ export function toGroup(row: GroupRow): GroupRecord {
     muteAllMembers: row.mute_all === 1,
     memberCount: row.member_count,
     lastSeq: row.last_seq,
+    isSupportTopic: row.support_topic === 1,
   };
 }
 

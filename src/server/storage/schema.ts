@@ -234,7 +234,8 @@ CREATE TABLE IF NOT EXISTS media (
 
 /**
  * Version 4: groups. Custom group attributes and group counters, one row per key;
- * group_applications by status for the admins' pending list.
+ * group_applications by status for the admins' pending list; community topics and the
+ * community's isSupportTopic flag.
  */
 const MIGRATION_4 = `
 CREATE TABLE IF NOT EXISTS group_attributes (
@@ -252,6 +253,20 @@ CREATE TABLE IF NOT EXISTS group_counters (
   PRIMARY KEY (app_id, group_id, key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_applications_status ON group_applications (app_id, group_id, status);
+ALTER TABLE im_groups ADD COLUMN support_topic INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS group_topics (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  avatar TEXT NOT NULL,
+  introduction TEXT NOT NULL,
+  notification TEXT NOT NULL,
+  custom_data TEXT NOT NULL,
+  mute_all INTEGER NOT NULL DEFAULT 0,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (app_id, group_id, topic_id)
+) WITHOUT ROWID;
 `;
 
 /** version -> SQL that brings version - 1 to version. */

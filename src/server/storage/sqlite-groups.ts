@@ -5,7 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 import { groupKey } from './types.js';
-import type { GroupApplicationRecord, GroupPatch, MapChange, MemberPatch } from './types.js';
+import type {
+  GroupApplicationRecord,
+  GroupPatch,
+  MapChange,
+  MemberPatch,
+  TopicPatch,
+  TopicRecord,
+} from './types.js';
 
 const GROUP_COLUMNS: Record<keyof GroupPatch, string> = {
   name: 'name',
@@ -126,6 +133,7 @@ export function dismissGroup(db: Database.Database, app: number, groupID: string
         );
       }
       for (const table of [
+        'group_topics',
         'group_members',
         'group_applications',
         'group_attributes',
@@ -237,4 +245,124 @@ export function changeMap(
       return next;
     })
     .immediate();
+}
+
+// --- community topics ---
+
+interface TopicRow {
+  topic_id: string;
+  group_id: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  custom_data: string;
+  mute_all: number;
+  create_time: number;
+}
+
+const toTopic = (r: TopicRow): TopicRecord => ({
+  topicID: r.topic_id,
+  groupID: r.group_id,
+  topicName: r.name,
+  avatar: r.avatar,
+  introduction: r.introduction,
+  notification: r.notification,
+  customData: r.custom_data,
+  muteAllMembers: r.mute_all === 1,
+  createTime: r.create_time,
+});
+
+const TOPIC_COLUMNS: Record<keyof TopicPatch, string> = {
+  topicName: 'name',
+  avatar: 'avatar',
+  introduction: 'introduction',
+  notification: 'notification',
+  customData: 'custom_data',
+  muteAllMembers: 'mute_all',
+};
+
+export function setSupportTopic(db: Database.Database, app: number, groupID: string): void {
+  db.prepare('UPDATE im_groups SET support_topic = 1 WHERE app_id = ? AND group_id = ?').run(
+    app,
+    groupID,
+  );
+}
+
+export function createTopic(
+  db: Database.Database,
+  app: number,
+  t: TopicRecord,
+  max: number,
+): 'created' | 'taken' | 'limit' {
+  return db
+    .transaction((): 'created' | 'taken' | 'limit' => {
+      const count = db
+        .prepare('SELECT count(*) AS n FROM group_topics WHERE app_id = ? AND group_id = ?')
+        .get(app, t.groupID) as { n: number };
+      if (count.n >= max) return 'limit';
+      const taken = db
+        .prepare('SELECT 1 FROM group_topics WHERE app_id = ? AND topic_id = ?')
+        .get(app, t.topicID);
+      if (taken) return 'taken';
+      db.prepare(
+        `INSERT INTO group_topics (app_id, group_id, topic_id, name, avatar, introduction, notification,
+           custom_data, mute_all, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        app,
+        t.groupID,
+        t.topicID,
+        t.topicName,
+        t.avatar,
+        t.introduction,
+        t.notification,
+        t.customData,
+        t.muteAllMembers ? 1 : 0,
+        t.createTime,
+      );
+      return 'created';
+    })
+    .immediate();
+}
+
+export function listTopics(db: Database.Database, app: number, groupID: string): TopicRecord[] {
+  return (
+    db
+      .prepare(
+        'SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? ORDER BY create_time, topic_id',
+      )
+      .all(app, groupID) as TopicRow[]
+  ).map(toTopic);
+}
+
+export function updateTopic(
+  db: Database.Database,
+  app: number,
+  groupID: string,
+  topicID: string,
+  patch: TopicPatch,
+): TopicRecord | null {
+  const { sql, values } = assignments(patch, TOPIC_COLUMNS);
+  if (sql) {
+    db.prepare(
+      `UPDATE group_topics SET ${sql} WHERE app_id = ? AND group_id = ? AND topic_id = ?`,
+    ).run(...values, app, groupID, topicID);
+  }
+  const row = db
+    .prepare('SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?')
+    .get(app, groupID, topicID) as TopicRow | undefined;
+  return row ? toTopic(row) : null;
+}
+
+export function deleteTopic(
+  db: Database.Database,
+  app: number,
+  groupID: string,
+  topicID: string,
+): boolean {
+  return (
+    db
+      .prepare('DELETE FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?')
+      .run(app, groupID, topicID).changes > 0
+  );
 }

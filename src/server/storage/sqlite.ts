@@ -34,6 +34,8 @@ import type {
   GroupPatch,
   MapChange,
   MemberPatch,
+  TopicPatch,
+  TopicRecord,
   ConversationSettings,
   ExtensionRecord,
   ExtensionWrite,
@@ -1470,6 +1472,35 @@ export class SqliteStorage implements Storage {
     change: MapChange,
   ): Promise<Record<string, string>> {
     return sqlGroups.changeMap(this.db, 'group_attributes', app, groupID, change);
+  }
+
+  async setSupportTopic(app: number, groupID: string): Promise<void> {
+    sqlGroups.setSupportTopic(this.db, app, groupID);
+  }
+
+  async createTopic(
+    app: number,
+    topic: TopicRecord,
+    max: number,
+  ): Promise<'created' | 'taken' | 'limit'> {
+    return sqlGroups.createTopic(this.db, app, topic, max);
+  }
+
+  async listTopics(app: number, groupID: string): Promise<TopicRecord[]> {
+    return sqlGroups.listTopics(this.db, app, groupID);
+  }
+
+  async updateTopic(
+    app: number,
+    groupID: string,
+    topicID: string,
+    patch: TopicPatch,
+  ): Promise<TopicRecord | null> {
+    return sqlGroups.updateTopic(this.db, app, groupID, topicID, patch);
+  }
+
+  async deleteTopic(app: number, groupID: string, topicID: string): Promise<boolean> {
+    return sqlGroups.deleteTopic(this.db, app, groupID, topicID);
   }
 
   async getGroupCounters(app: number, groupID: string): Promise<Record<string, string>> {

@@ -225,6 +225,8 @@ export interface GroupRecord {
   muteAllMembers: boolean;
   memberCount: number;
   lastSeq: number;
+  /** A Community with topics (createGroup isSupportTopic). */
+  isSupportTopic: boolean;
 }
 
 export interface MemberRecord {
@@ -298,6 +300,25 @@ export interface GroupApplicationRecord {
   time: number;
   status: 'pending' | 'Agree' | 'Reject';
 }
+
+export interface TopicRecord {
+  topicID: string;
+  groupID: string;
+  topicName: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  customData: string;
+  muteAllMembers: boolean;
+  createTime: number;
+}
+
+export type TopicPatch = Partial<
+  Pick<
+    TopicRecord,
+    'topicName' | 'avatar' | 'introduction' | 'notification' | 'customData' | 'muteAllMembers'
+  >
+>;
 
 /** A key-value map change computed inside the storage transaction; throw to refuse. */
 export type MapChange = (current: Record<string, string>) => Record<string, string>;
@@ -571,6 +592,18 @@ export interface Storage {
     change: MapChange,
   ): Promise<Record<string, string>>;
   getGroupCounters(app: number, groupID: string): Promise<Record<string, string>>;
+  setSupportTopic(app: number, groupID: string): Promise<void>;
+  /** false when the topicID is taken, or the community already has `max` topics. */
+  createTopic(app: number, topic: TopicRecord, max: number): Promise<'created' | 'taken' | 'limit'>;
+  /** Every topic of the community, by creation. */
+  listTopics(app: number, groupID: string): Promise<TopicRecord[]>;
+  updateTopic(
+    app: number,
+    groupID: string,
+    topicID: string,
+    patch: TopicPatch,
+  ): Promise<TopicRecord | null>;
+  deleteTopic(app: number, groupID: string, topicID: string): Promise<boolean>;
   /** Same as changeGroupAttributes, for counters (values are decimal int64 strings). */
   changeGroupCounters(
     app: number,
