@@ -276,6 +276,24 @@ export abstract class ClientApi extends ClientCore {
   getGroupCounters(options: { groupID: string; keyList?: string[] }) {
     return this.call<{ counters: Record<string, number> }>('getGroupCounters', options);
   }
+  createTopicInCommunity(options: Parameters<ChatClient['createTopicInCommunity']>[0]) {
+    return this.call<{ topicID: string }>('createTopicInCommunity', options);
+  }
+  getTopicList(options: { groupID: string; topicIDList?: string[] }) {
+    type R = Awaited<ReturnType<ChatClient['getTopicList']>>['data'];
+    return this.call<R>('getTopicList', options);
+  }
+  updateTopicProfile(options: Parameters<ChatClient['updateTopicProfile']>[0]) {
+    type R = Awaited<ReturnType<ChatClient['updateTopicProfile']>>['data'];
+    return this.call<R>('updateTopicProfile', options);
+  }
+  deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }) {
+    type R = Awaited<ReturnType<ChatClient['deleteTopicFromCommunity']>>['data'];
+    return this.call<R>('deleteTopicFromCommunity', options);
+  }
+  getJoinedCommunityList() {
+    return this.call<{ groupList: Group[] }>('getJoinedCommunityList');
+  }
 
   // [issue 6: users and relationships]
 }

@@ -13,6 +13,7 @@ import type {
   MessageExtension,
   Reaction,
   Profile,
+  Topic,
 } from '../protocol/types.js';
 import type { GroupApplication } from '../protocol/wire.js';
 
@@ -76,6 +77,8 @@ export interface CreateGroupOptions {
   maxMemberNum?: number;
   joinOption?: string;
   memberList?: { userID: string; role?: 'Admin' | 'Member' }[];
+  /** Community only: a community with topics. */
+  isSupportTopic?: boolean;
 }
 
 export interface UpdateGroupProfileOptions {
@@ -376,6 +379,38 @@ export interface ChatClient {
     groupID: string;
     keyList?: string[];
   }): Promise<IMResponse<{ counters: Record<string, number> }>>;
+  createTopicInCommunity(options: {
+    groupID: string;
+    topicName: string;
+    topicID?: string;
+    avatar?: string;
+    notification?: string;
+    introduction?: string;
+    customData?: string;
+  }): Promise<IMResponse<{ topicID: string }>>;
+  getTopicList(options: { groupID: string; topicIDList?: string[] }): Promise<
+    IMResponse<{
+      successTopicList: Topic[];
+      failureTopicList: { topicID: string; code: number; message: string }[];
+    }>
+  >;
+  updateTopicProfile(options: {
+    groupID: string;
+    topicID: string;
+    topicName?: string;
+    avatar?: string;
+    notification?: string;
+    introduction?: string;
+    customData?: string;
+    muteAllMembers?: boolean;
+  }): Promise<IMResponse<{ topic: Topic }>>;
+  deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }): Promise<
+    IMResponse<{
+      successTopicList: { topicID: string }[];
+      failureTopicList: { topicID: string; code: number; message: string }[];
+    }>
+  >;
+  getJoinedCommunityList(): Promise<IMResponse<{ groupList: Group[] }>>;
 
   // [issue 6: users and relationships]
 }

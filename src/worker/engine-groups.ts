@@ -7,7 +7,7 @@
  * it itself (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED, GROUP_COUNTER_UPDATED).
  */
 import { EVENT } from '../protocol/constants.js';
-import type { Group } from '../protocol/types.js';
+import type { Group, Topic } from '../protocol/types.js';
 import type { Op, PushFrame } from '../protocol/wire.js';
 import { validate, type Handler } from './api-util.js';
 import type { Engine } from './engine.js';
@@ -108,6 +108,32 @@ export const groupHandlers: Record<string, Handler> = {
   increaseGroupCounter: counters('increaseGroupCounter'),
   decreaseGroupCounter: counters('decreaseGroupCounter'),
   getGroupCounters: plain('getGroupCounters'),
+  async createTopicInCommunity(e, _peer, p) {
+    const data = validate('createTopicInCommunity', p);
+    const res = await e.conn.request<{ topicID: string }>('createTopicInCommunity', data);
+    e.broadcast(EVENT.TOPIC_CREATED, { groupID: data.groupID, topicID: res.topicID });
+    return res;
+  },
+  getTopicList: plain('getTopicList'),
+  async updateTopicProfile(e, _peer, p) {
+    const data = validate('updateTopicProfile', p);
+    const res = await e.conn.request<{ topic: Topic }>('updateTopicProfile', data);
+    e.broadcast(EVENT.TOPIC_UPDATED, { groupID: data.groupID, topic: res.topic });
+    return res;
+  },
+  async deleteTopicFromCommunity(e, _peer, p) {
+    const data = validate('deleteTopicFromCommunity', p);
+    const res = await e.conn.request<{ successTopicList: { topicID: string }[] }>(
+      'deleteTopicFromCommunity',
+      data,
+    );
+    const topicIDList = res.successTopicList.map((t) => t.topicID);
+    if (topicIDList.length > 0) {
+      e.broadcast(EVENT.TOPIC_DELETED, { groupID: data.groupID, topicIDList });
+    }
+    return res;
+  },
+  getJoinedCommunityList: plain('getJoinedCommunityList'),
 };
 
 /** Group pushes (wire.ts GroupPush); true when handled. */
@@ -121,6 +147,15 @@ export function applyGroupPush(e: Engine, frame: PushFrame): boolean {
       return true;
     case 'groupCounterUpdated':
       e.broadcast(EVENT.GROUP_COUNTER_UPDATED, frame.data);
+      return true;
+    case 'topicCreated':
+      e.broadcast(EVENT.TOPIC_CREATED, frame.data);
+      return true;
+    case 'topicDeleted':
+      e.broadcast(EVENT.TOPIC_DELETED, frame.data);
+      return true;
+    case 'topicUpdated':
+      e.broadcast(EVENT.TOPIC_UPDATED, frame.data);
       return true;
     default:
       return false;

@@ -28,6 +28,7 @@ import {
   type MessageExtension,
   type Profile,
   type Reaction,
+  type Topic,
 } from '../../src/protocol/types.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -1089,6 +1090,54 @@ export class FakeChatClient implements ChatClient {
   }
   async decreaseGroupCounter(options: { groupID: string; key: string; value: number }) {
     return this.increaseGroupCounter({ ...options, value: -options.value });
+  }
+  topics = new Map<string, Topic[]>();
+  async createTopicInCommunity(options: { groupID: string; topicName: string; topicID?: string }) {
+    this.record('createTopicInCommunity', options);
+    const topicID = options.topicID ?? `${options.groupID}@TOPIC#_${this.topics.size + 1}`;
+    const topic: Topic = {
+      topicID,
+      topicName: options.topicName,
+      avatar: '',
+      introduction: '',
+      notification: '',
+      customData: '',
+      muteAllMembers: false,
+      createTime: now(),
+    };
+    this.topics.set(options.groupID, [...(this.topics.get(options.groupID) ?? []), topic]);
+    this.emit(EVENT.TOPIC_CREATED, { groupID: options.groupID, topicID });
+    return ok({ topicID });
+  }
+  async getTopicList(options: { groupID: string; topicIDList?: string[] }) {
+    this.record('getTopicList', options);
+    return ok({
+      successTopicList: [...(this.topics.get(options.groupID) ?? [])],
+      failureTopicList: [],
+    });
+  }
+  async updateTopicProfile(options: { groupID: string; topicID: string; topicName?: string }) {
+    this.record('updateTopicProfile', options);
+    const topic = (this.topics.get(options.groupID) ?? []).find(
+      (t) => t.topicID === options.topicID,
+    );
+    if (!topic) throw new FakeError(10004, 'no such topic');
+    if (options.topicName) topic.topicName = options.topicName;
+    return ok({ topic: { ...topic } });
+  }
+  async deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }) {
+    this.record('deleteTopicFromCommunity', options);
+    const list = this.topics.get(options.groupID) ?? [];
+    const ids = options.topicIDList ?? list.map((t) => t.topicID);
+    this.topics.set(
+      options.groupID,
+      list.filter((t) => !ids.includes(t.topicID)),
+    );
+    return ok({ successTopicList: ids.map((topicID) => ({ topicID })), failureTopicList: [] });
+  }
+  async getJoinedCommunityList() {
+    this.record('getJoinedCommunityList');
+    return ok({ groupList: [...this.groups.values()].filter((g) => g.isSupportTopic) });
   }
   async getGroupCounters(options: { groupID: string; keyList?: string[] }) {
     this.record('getGroupCounters', options);

@@ -214,4 +214,16 @@ describe('im-group-panel administration', () => {
     fake.emit('onUserStatusUpdated', { userStatusList: [{ userID: 'bob', statusType: 2 }] });
     await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="online"]').length === 0);
   });
+
+  it('lists the topics of a community with topics and follows TOPIC_* events', async () => {
+    const fake = fakeAs('Community', 'Member');
+    fake.groups.set('team', { ...fake.groups.get('team')!, isSupportTopic: true });
+    await fake.createTopicInCommunity({ groupID: 'team', topicName: 'general' });
+    const el = await mount(fake);
+    await waitUntil(() => parts(el, 'topic').length === 1, 'topic list');
+    expect(part(el, 'topic')!.textContent).to.equal('general');
+    await fake.createTopicInCommunity({ groupID: 'team', topicName: 'news' });
+    await waitUntil(() => parts(el, 'topic').length === 2, 'after TOPIC_CREATED');
+    await expect(el).to.be.accessible();
+  });
 });

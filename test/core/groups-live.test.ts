@@ -133,4 +133,38 @@ describe('group administration (live)', () => {
     );
     expect(refused.code).to.equal(2641);
   });
+
+  it('community topics: TOPIC_CREATED / UPDATED / DELETED on the other member and tab', async () => {
+    const [alice, bob] = await Promise.all([readyUser('alice'), readyUser('bob')]);
+    const alice2 = await secondTab(alice);
+    const { data } = await alice.client.createGroup({
+      name: 'Com',
+      type: TYPES.GRP_COMMUNITY,
+      memberList: [{ userID: bob.userID }],
+      isSupportTopic: true,
+    });
+    const groupID = data.group.groupID;
+    const { topicID } = (await alice.client.createTopicInCommunity({ groupID, topicName: 'a' }))
+      .data;
+    for (const u of [bob, alice2]) {
+      await waitFor(
+        () => u.rec.of<{ topicID: string }>(EVENT.TOPIC_CREATED).some((x) => x.topicID === topicID),
+        'TOPIC_CREATED',
+      );
+    }
+    await alice.client.updateTopicProfile({ groupID, topicID, topicName: 'b' });
+    await waitFor(
+      () =>
+        bob.rec
+          .of<{ topic: { topicName: string } }>(EVENT.TOPIC_UPDATED)
+          .some((x) => x.topic.topicName === 'b'),
+      'TOPIC_UPDATED',
+    );
+    const list = await bob.client.getTopicList({ groupID });
+    expect(list.data.successTopicList.map((t) => t.topicName)).to.deep.equal(['b']);
+    await alice.client.deleteTopicFromCommunity({ groupID });
+    await waitFor(() => bob.rec.count(EVENT.TOPIC_DELETED) === 1, 'TOPIC_DELETED');
+    const joined = await bob.client.getJoinedCommunityList();
+    expect(joined.data.groupList.map((g) => g.groupID)).to.deep.equal([groupID]);
+  });
 });

@@ -60,6 +60,7 @@ export const groupPanelStyles = [
       color: var(--_im-danger);
     }
     [part~='members-heading'],
+    [part~='topics-heading'],
     [part~='requests-heading'] {
       margin: var(--_im-space) 0 0;
       font-size: 0.9em;
@@ -151,6 +152,7 @@ export const groupPanelStyles = [
       align-items: center;
       gap: 4px;
     }
+    [part~='topic-list'],
     [part~='request-list'] {
       list-style: none;
       margin: 0;

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../core/client-types.js';
 import { EVENT, type MemberRole } from '../../protocol/constants.js';
-import type { Group, GroupMember } from '../../protocol/types.js';
+import type { Group, GroupMember, Topic } from '../../protocol/types.js';
 import type { GroupApplication } from '../../protocol/wire.js';
 import { groupTypeLabel, initials, memberName } from '../base/format.js';
 import { ImElement } from '../base/im-element.js';
@@ -33,7 +33,8 @@ const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
  * shows what the current user may do to them (mute for a duration, make or remove admin, transfer
  * ownership, remove); owners and admins see join requests to approve or refuse, the mute-all
  * switch, Invite where the type allows it, Edit where they may edit the profile, and Dismiss.
- * Controls the user may not use are not rendered. Refreshes on `GROUP_LIST_UPDATED`; online dots
+ * Controls the user may not use are not rendered. Communities with topics list their topics
+ * (refreshed on `TOPIC_CREATED`, `TOPIC_DELETED`, `TOPIC_UPDATED`). Refreshes on `GROUP_LIST_UPDATED`; online dots
  * follow `USER_STATUS_UPDATED`, and the members in view are subscribed when the client has
  * `subscribeUserStatus`.
  *
@@ -88,6 +89,9 @@ const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
  * @csspart role-button - Make admin / Remove admin.
  * @csspart transfer-button - Transfer ownership.
  * @csspart kick-button - Remove from group.
+ * @csspart topics-heading - "Topics" heading (communities with topics).
+ * @csspart topic-list - The community's topics.
+ * @csspart topic - One topic's name.
  * @csspart requests-heading - "Join requests" heading.
  * @csspart request-list - Pending join requests.
  * @csspart request - One request.
@@ -126,6 +130,7 @@ export class ImGroupPanel extends ImElement {
   @state() private form: '' | 'edit' | 'invite' = '';
   @state() private selected: string | null = null;
   @state() private applications: GroupApplication[] = [];
+  @state() private topics: Topic[] = [];
 
   /** The administration templates, imported once the user is a member of a shown group. */
   @state() private admin: typeof import('./group-panel-admin.js') | null = null;
@@ -143,6 +148,9 @@ export class ImGroupPanel extends ImElement {
         const data = event.data as { userStatusList?: { userID: string; statusType: number }[] };
         if (Array.isArray(data?.userStatusList)) this.window.statusChanged(data.userStatusList);
       },
+      [EVENT.TOPIC_CREATED]: () => void this.loadTopics(),
+      [EVENT.TOPIC_DELETED]: () => void this.loadTopics(),
+      [EVENT.TOPIC_UPDATED]: () => void this.loadTopics(),
       [EVENT.MESSAGE_RECEIVED]: (event) => {
         const list = Array.isArray(event.data) ? (event.data as { type?: string }[]) : [];
         if (list.some((m) => m.type === 'TIMGroupSystemNoticeElem')) void this.loadApplications();
@@ -163,6 +171,7 @@ export class ImGroupPanel extends ImElement {
       this.form = '';
       this.selected = null;
       this.applications = [];
+      this.topics = [];
       void this.load();
     }
   }
@@ -202,7 +211,23 @@ export class ImGroupPanel extends ImElement {
       );
     }
     if (note || !this.note.startsWith('Request')) this.note = note;
-    await this.loadApplications();
+    await Promise.all([this.loadApplications(), this.loadTopics()]);
+  }
+
+  /** Topics of a community with topics (members only). */
+  private async loadTopics(): Promise<void> {
+    const client = this.client;
+    const group = this.group;
+    if (!client || !group || !group.isSupportTopic || !this.isMemberList) {
+      this.topics = [];
+      return;
+    }
+    try {
+      const { successTopicList } = (await client.getTopicList({ groupID: group.groupID })).data;
+      if (group === this.group) this.topics = successTopicList;
+    } catch {
+      this.topics = [];
+    }
   }
 
   private async loadApplications(): Promise<void> {
@@ -475,6 +500,14 @@ export class ImGroupPanel extends ImElement {
       ${group?.introduction ? html`<p part="introduction">${group.introduction}</p>` : nothing}
       ${group?.notification ? html`<p part="notification">${group.notification}</p>` : nothing}
       ${this.renderActions(role, p)} ${this.renderAdmin(group, p)}
+      ${
+        this.topics.length > 0
+          ? html`<h3 part="topics-heading" id="topics-heading">Topics</h3>
+              <ul part="topic-list" aria-labelledby="topics-heading">
+                ${this.topics.map((t) => html`<li part="topic">${t.topicName}</li>`)}
+              </ul>`
+          : nothing
+      }
       ${this.isMemberList ? this.renderMembers(p) : nothing}
     </div>`;
   }
