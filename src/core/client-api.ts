@@ -240,6 +240,9 @@ export abstract class ClientApi extends ClientCore {
   setGroupMemberNameCard(options: Parameters<ChatClient['setGroupMemberNameCard']>[0]) {
     return this.call<{ group: Group; member: GroupMember }>('setGroupMemberNameCard', options);
   }
+  setGroupMemberCustomField(options: Parameters<ChatClient['setGroupMemberCustomField']>[0]) {
+    return this.call<{ group: Group; member: GroupMember }>('setGroupMemberCustomField', options);
+  }
   getGroupMemberProfile(options: { groupID: string; userIDList: string[] }) {
     return this.call<{ memberList: GroupMember[] }>('getGroupMemberProfile', options);
   }

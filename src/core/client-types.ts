@@ -340,6 +340,11 @@ export interface ChatClient {
     userID?: string;
     nameCard: string;
   }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
+  setGroupMemberCustomField(options: {
+    groupID: string;
+    userID?: string;
+    memberCustomField: { key: string; value: string }[];
+  }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
   getGroupMemberProfile(options: {
     groupID: string;
     userIDList: string[];

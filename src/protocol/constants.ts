@@ -193,6 +193,10 @@ export const LIMITS = {
   /** setGroupMemberMuteTime: seconds (Tencent: uint32). */
   groupMuteTimeMax: 4294967295,
   topicIDBytes: 128,
+  /** Group member custom fields: keys per member, key and value bytes. */
+  memberCustomFields: 5,
+  memberCustomFieldKeyBytes: 16,
+  memberCustomFieldValueBytes: 64,
   topicsPerCommunity: 1000,
   topicCustomDataBytes: 4096,
 

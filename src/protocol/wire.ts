@@ -340,6 +340,16 @@ export const schemas = {
     userID: v.optional(userID),
     nameCard: v.pipe(v.string(), v.maxLength(LIMITS.groupNameCardBytes)),
   }),
+  setGroupMemberCustomField: v.object({
+    groupID,
+    /** Omitted: the caller. */
+    userID: v.optional(userID),
+    memberCustomField: v.pipe(
+      v.array(v.object({ key: v.pipe(v.string(), v.minLength(1)), value: v.string() })),
+      v.minLength(1),
+      v.maxLength(LIMITS.memberCustomFields),
+    ),
+  }),
   getGroupMemberProfile: v.object({
     groupID,
     /** Tencent drops IDs beyond the first 50. */

@@ -109,6 +109,7 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   setGroupMemberRole: (s, c, d) => s.groupAdmin.setRole(c, d),
   setGroupMemberMuteTime: (s, c, d) => s.groupAdmin.setMuteTime(c, d),
   setGroupMemberNameCard: (s, c, d) => s.groupAdmin.setNameCard(c, d),
+  setGroupMemberCustomField: (s, c, d) => s.groupAdmin.setCustomField(c, d),
   getGroupMemberProfile: (s, c, d) => s.groupAdmin.memberProfile(c, d),
   searchGroupByID: (s, c, d) => s.groupAdmin.search(c, d),
   initGroupAttributes: (s, c, d) => s.groupAdmin.initAttributes(c, d),

@@ -98,6 +98,7 @@ export const groupHandlers: Record<string, Handler> = {
   setGroupMemberRole: withGroup('setGroupMemberRole'),
   setGroupMemberMuteTime: withGroup('setGroupMemberMuteTime'),
   setGroupMemberNameCard: withGroup('setGroupMemberNameCard'),
+  setGroupMemberCustomField: withGroup('setGroupMemberCustomField'),
   getGroupMemberProfile: plain('getGroupMemberProfile'),
   searchGroupByID: plain('searchGroupByID'),
   initGroupAttributes: attributes('initGroupAttributes'),

@@ -1042,6 +1042,16 @@ export class FakeChatClient implements ChatClient {
       nameCard: options.nameCard,
     });
   }
+  async setGroupMemberCustomField(options: {
+    groupID: string;
+    userID?: string;
+    memberCustomField: { key: string; value: string }[];
+  }) {
+    this.record('setGroupMemberCustomField', options);
+    return this.changeMember(options.groupID, options.userID ?? this.userID, {
+      memberCustomField: options.memberCustomField,
+    });
+  }
   async getGroupMemberProfile(options: { groupID: string; userIDList: string[] }) {
     this.record('getGroupMemberProfile', options);
     const list = this.members.get(options.groupID) ?? [];

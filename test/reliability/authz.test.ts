@@ -911,6 +911,31 @@ const table: Record<Op, Row> = {
       },
     ],
   },
+  setGroupMemberCustomField: {
+    request: (w) => ({
+      groupID: w.W,
+      userID: w.dave.userID,
+      memberCustomField: [{ key: 'k', value: 'v' }],
+    }),
+    attempts: [
+      ...strangerInGroup('set a member custom field', (w, groupID) => ({
+        groupID,
+        userID: w.bob.userID,
+        memberCustomField: [{ key: 'k', value: 'hijacked' }],
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member sets another member’s custom field',
+        data: (w) => ({
+          groupID: w.W,
+          userID: w.dave.userID,
+          memberCustomField: [{ key: 'k', value: 'hijacked' }],
+        }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
   getGroupMemberProfile: {
     request: (w) => ({ groupID: w.W, userIDList: [w.alice.userID] }),
     attempts: strangerInGroup('read member profiles of a Work group', (w, groupID) => ({

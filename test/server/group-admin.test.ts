@@ -166,13 +166,25 @@ describe('group administration', () => {
       m1.request('setGroupMemberNameCard', { groupID: group.groupID, nameCard: 'x'.repeat(51) }),
       { code: C.INVALID_PARAMETER },
     );
+    const custom = await m1.request<{ member: GroupMember }>('setGroupMemberCustomField', {
+      groupID: group.groupID,
+      memberCustomField: [{ key: 'level', value: 'gold' }],
+    });
+    assert.deepEqual(custom.member.memberCustomField, [{ key: 'level', value: 'gold' }]);
+    await assert.rejects(
+      m1.request('setGroupMemberCustomField', {
+        groupID: group.groupID,
+        memberCustomField: [{ key: 'k'.repeat(17), value: 'x' }],
+      }),
+      { code: C.INVALID_PARAMETER },
+    );
     const { memberList } = await owner.request<{ memberList: GroupMember[] }>(
       'getGroupMemberProfile',
       { groupID: group.groupID, userIDList: [m1.userID, 'nobody_here'] },
     );
     assert.deepEqual(
-      memberList.map((m) => [m.userID, m.role, m.nameCard]),
-      [[m1.userID, 'Admin', 'Boss']],
+      memberList.map((m) => [m.userID, m.role, m.nameCard, m.memberCustomField]),
+      [[m1.userID, 'Admin', 'Boss', [{ key: 'level', value: 'gold' }]]],
     );
     const ops = (await tips(owner, group.groupID)).map(
       (t) => (t.payload as { operationType: number }).operationType,

@@ -371,6 +371,15 @@ for (const type of GROUP_TYPES) {
         C.NO_PERMISSION,
         'name card',
       );
+      await outcome(
+        g.m1.request('setGroupMemberCustomField', {
+          groupID: g.groupID,
+          memberCustomField: [{ key: 'k', value: 'v' }],
+        }),
+        rules.memberProfiles,
+        C.NO_PERMISSION,
+        'custom field',
+      );
     });
   });
 }

@@ -406,6 +406,37 @@ export class GroupAdminService {
     };
   }
 
+  async setCustomField(
+    caller: Caller,
+    data: OpData<'setGroupMemberCustomField'>,
+  ): Promise<{ group: Group; member: GroupMember }> {
+    const app = caller.app;
+    const m = await this.membership(caller, data.groupID);
+    if (!GROUP_RULES[m.group.type].memberProfiles) {
+      throw denied(`${m.group.type} groups store no member profiles`);
+    }
+    const userID = data.userID ?? caller.userID;
+    const target = await this.target(app, data.groupID, userID);
+    if (userID !== caller.userID && !allowsOn('admin', m.member.role, target.role)) {
+      throw denied('only the owner and admins set other members’ custom fields');
+    }
+    const fields = { ...target.customFields };
+    for (const { key, value } of data.memberCustomField) {
+      checkBytes(key, LIMITS.memberCustomFieldKeyBytes, 'memberCustomField key');
+      checkBytes(value, LIMITS.memberCustomFieldValueBytes, `memberCustomField ${key}`);
+      fields[key] = value;
+    }
+    if (Object.keys(fields).length > LIMITS.memberCustomFields) {
+      throw invalid(`a member has at most ${LIMITS.memberCustomFields} custom fields`);
+    }
+    await this.deps.storage.updateMember(app, data.groupID, userID, { customFields: fields });
+    await this.pushGroup(app, data.groupID, caller.connID);
+    return {
+      group: await this.groups.viewFor(app, data.groupID, caller.userID),
+      member: await this.memberOut(app, data.groupID, userID),
+    };
+  }
+
   async memberProfile(
     caller: Caller,
     data: OpData<'getGroupMemberProfile'>,

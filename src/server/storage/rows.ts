@@ -105,6 +105,8 @@ export interface MemberRow {
   join_time: number;
   name_card: string;
   mute_until: number;
+  /** Schema version 4: JSON object of member custom fields. */
+  custom_fields?: string;
   read_seq: number | null;
   visible_seq: number | null;
 }
@@ -231,6 +233,16 @@ export function toGroup(row: GroupRow): GroupRecord {
   };
 }
 
+function parseFields(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function toMember(row: MemberRow): MemberRecord {
   return {
     userID: row.user_id,
@@ -238,6 +250,7 @@ export function toMember(row: MemberRow): MemberRecord {
     joinTime: row.join_time,
     nameCard: row.name_card,
     muteUntil: row.mute_until,
+    customFields: parseFields(row.custom_fields),
     readSeq: row.read_seq ?? 0,
     visibleSeq: row.visible_seq ?? 0,
   };

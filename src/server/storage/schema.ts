@@ -235,7 +235,7 @@ CREATE TABLE IF NOT EXISTS media (
 /**
  * Version 4: groups. Custom group attributes and group counters, one row per key;
  * group_applications by status for the admins' pending list; community topics and the
- * community's isSupportTopic flag.
+ * community's isSupportTopic flag; group member custom fields (JSON object).
  */
 const MIGRATION_4 = `
 CREATE TABLE IF NOT EXISTS group_attributes (
@@ -254,6 +254,7 @@ CREATE TABLE IF NOT EXISTS group_counters (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_applications_status ON group_applications (app_id, group_id, status);
 ALTER TABLE im_groups ADD COLUMN support_topic INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_members ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
 CREATE TABLE IF NOT EXISTS group_topics (
   app_id INTEGER NOT NULL,
   group_id TEXT NOT NULL,

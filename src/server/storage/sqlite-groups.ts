@@ -28,6 +28,7 @@ const MEMBER_COLUMNS: Record<keyof MemberPatch, string> = {
   role: 'role',
   muteUntil: 'mute_until',
   nameCard: 'name_card',
+  customFields: 'custom_fields',
 };
 
 function assignments<T extends object>(
@@ -40,7 +41,9 @@ function assignments<T extends object>(
     const value = patch[key];
     if (value === undefined) continue;
     sets.push(`${columns[key]} = ?`);
-    values.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
+    if (typeof value === 'boolean') values.push(value ? 1 : 0);
+    else if (value !== null && typeof value === 'object') values.push(JSON.stringify(value));
+    else values.push(value);
   }
   return { sql: sets.join(', '), values };
 }

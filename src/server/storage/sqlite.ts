@@ -123,7 +123,7 @@ const DEFAULT_RECEIVE_OPT: ReceiveOpt = {
 
 const GROUP_SELECT = `SELECT g.*, c.last_seq FROM im_groups g JOIN conversations c ON c.conv_id = g.conv_id`;
 
-const MEMBER_SELECT = `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, uc.read_seq,
+const MEMBER_SELECT = `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, uc.read_seq,
     uc.visible_seq
   FROM group_members gm
   JOIN im_groups g ON g.app_id = gm.app_id AND g.group_id = gm.group_id
@@ -1266,7 +1266,7 @@ export class SqliteStorage implements Storage {
     limit: number,
   ): Promise<MemberWithProfile[]> {
     const rows = this.all<MemberRow & { nick: string | null; avatar: string | null }>(
-      `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, NULL AS read_seq,
+      `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, NULL AS read_seq,
          NULL AS visible_seq, u.nick, u.avatar
        FROM group_members gm LEFT JOIN users u ON u.app_id = gm.app_id AND u.user_id = gm.user_id
        WHERE gm.app_id = ? AND gm.group_id = ? ORDER BY gm.id LIMIT ? OFFSET ?`,
@@ -1379,7 +1379,7 @@ export class SqliteStorage implements Storage {
     userID: string,
   ): Promise<{ group: GroupRecord; member: MemberRecord }[]> {
     const rows = this.all<GroupRow & MemberRow>(
-      `SELECT g.*, c.last_seq, gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, uc.read_seq,
+      `SELECT g.*, c.last_seq, gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, uc.read_seq,
          uc.visible_seq
        FROM group_members gm
        JOIN im_groups g ON g.app_id = gm.app_id AND g.group_id = gm.group_id

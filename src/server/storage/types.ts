@@ -235,6 +235,8 @@ export interface MemberRecord {
   joinTime: number;
   nameCard: string;
   muteUntil: number;
+  /** setGroupMemberCustomField: key -> value. */
+  customFields: Record<string, string>;
   /** From the member's conversation row. */
   readSeq: number;
   visibleSeq: number;
@@ -291,6 +293,8 @@ export interface MemberPatch {
   role?: MemberRole;
   muteUntil?: number;
   nameCard?: string;
+  /** Stored as a JSON object. */
+  customFields?: Record<string, string>;
 }
 
 export interface GroupApplicationRecord {
