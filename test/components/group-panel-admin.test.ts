@@ -195,6 +195,23 @@ describe('im-group-panel administration', () => {
       'next page fetched',
     );
     expect(parts(el, 'member').length).to.be.below(30);
+    await waitUntil(
+      () => parts(el, 'member-name').some((n) => n.textContent === 'user2000'),
+      'rows at 2000',
+    );
+    // A reload while scrolled down refills the pages up to the view.
+    fake.emit('onGroupListUpdated', [...fake.groups.values()]);
+    await waitUntil(
+      () =>
+        fake
+          .callsOf('getGroupMemberList')
+          .filter((c) => (c.args[0] as { offset: number }).offset === 0).length === 2,
+    );
+    await waitUntil(
+      () => parts(el, 'member-name').some((n) => n.textContent === 'user2000'),
+      'rows at 2000 after a reload',
+    );
+    expect(parts(el, 'member').length).to.be.below(30);
   });
 
   it('online dots follow USER_STATUS_UPDATED; members in view are subscribed', async () => {

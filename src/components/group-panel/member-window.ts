@@ -70,13 +70,17 @@ export class MemberWindow implements ReactiveController {
   onScroll(scrollTop: number, viewport: number): void {
     this.scrollTop = scrollTop;
     if (viewport > 0) this.viewport = viewport;
-    const { end } = this.range();
+    this.loadMore();
+    this.host.requestUpdate();
+    this.syncSubscriptions(this.range().end);
+  }
+
+  /** Fetches the next page while the view reaches past the loaded members. */
+  private loadMore(): void {
     const want = Math.floor(this.scrollTop / ROW_HEIGHT) + Math.ceil(this.viewport / ROW_HEIGHT);
     if (!this.done && want + OVERSCAN >= this.members.length) {
-      void this.loadPage(this.members.length, this.token);
+      this.loadPage(this.members.length, this.token).catch(() => undefined);
     }
-    this.host.requestUpdate();
-    this.syncSubscriptions(end);
   }
 
   /** Replace one member (after a role, mute or name-card change) or drop it (kicked). */
@@ -121,6 +125,8 @@ export class MemberWindow implements ReactiveController {
     } finally {
       this.loading.delete(offset);
     }
+    // A reload (GROUP_LIST_UPDATED) while scrolled far down refills up to the view.
+    if (token === this.token) this.loadMore();
   }
 
   private syncSubscriptions(end: number): void {
