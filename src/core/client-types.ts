@@ -310,6 +310,8 @@ export interface ChatClient {
     groupID: string;
     userIDList: string[];
     reason?: string;
+    /** AVChatRoom only: seconds the removed users may not join again. */
+    duration?: number;
   }): Promise<IMResponse<{ group: Group; userIDList: string[] }>>;
   getGroupApplicationList(): Promise<IMResponse<{ applicationList: GroupApplication[] }>>;
   /** `message`: the join-application system notice; or name the group and applicant directly. */

@@ -307,6 +307,10 @@ export const schemas = {
     groupID,
     userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.groupMembersPerCall)),
     reason: v.optional(shortText(300), ''),
+    /** AVChatRoom only: seconds the removed users may not join again. */
+    duration: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.groupMuteTimeMax)),
+    ),
   }),
   getGroupApplicationList: v.object({}),
   handleGroupApplication: v.object({

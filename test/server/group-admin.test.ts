@@ -277,6 +277,18 @@ describe('group administration', () => {
       keyList: ['seat1', 'nope'],
     });
     assert.deepEqual(del.keyList, ['seat1']);
+    // The owner removes a viewer with a ban: no rejoin before it ends.
+    const banned = await client('b');
+    await banned.request('joinGroup', { groupID: group.groupID });
+    await owner.request('deleteGroupMember', {
+      groupID: group.groupID,
+      userIDList: [banned.userID],
+      duration: 600,
+    });
+    await assert.rejects(banned.request('joinGroup', { groupID: group.groupID }), {
+      code: C.NO_PERMISSION,
+      message: /banned/,
+    });
     // Joining a second AVChatRoom leaves the first.
     await viewer.request('joinGroup', { groupID: other.groupID });
     const { groupList } = await viewer.request<{ groupList: Group[] }>('getGroupList');

@@ -154,6 +154,9 @@ export class GroupAdminService {
     this.require(rule, m, 'deleteGroupMember');
     const targets = [...new Set(data.userIDList)];
     if (targets.includes(caller.userID)) throw invalid('use quitGroup to leave a group');
+    if (data.duration !== undefined && m.group.type !== 'AVChatRoom') {
+      throw invalid('a ban duration is for AVChatRoom groups only');
+    }
     for (const userID of targets) {
       const target = await this.target(app, data.groupID, userID);
       if (!allowsOn(rule, m.member.role, target.role)) {
@@ -162,6 +165,9 @@ export class GroupAdminService {
     }
     const removed: string[] = [];
     for (const userID of targets) {
+      if (data.duration !== undefined) {
+        await storage.banMember(app, data.groupID, userID, this.deps.now() + data.duration);
+      }
       if (await storage.removeMember(app, data.groupID, userID)) removed.push(userID);
     }
     if (removed.length > 0) {

@@ -202,6 +202,10 @@ export class GroupService {
     if (group.joinOption === 'DisableApply') {
       throw new ImError(ErrorCode.NO_PERMISSION, 'this group does not accept applications');
     }
+    const banned = await storage.bannedUntil(app, data.groupID, caller.userID);
+    if (banned > this.deps.now()) {
+      throw new ImError(ErrorCode.NO_PERMISSION, `banned from this group until ${banned}`);
+    }
     if (group.joinOption === 'NeedPermission') {
       await storage.saveGroupApplication(
         app,

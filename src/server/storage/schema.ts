@@ -235,7 +235,8 @@ CREATE TABLE IF NOT EXISTS media (
 /**
  * Version 4: groups. Custom group attributes and group counters, one row per key;
  * group_applications by status for the admins' pending list; community topics and the
- * community's isSupportTopic flag; group member custom fields (JSON object).
+ * community's isSupportTopic flag; group member custom fields (JSON object); AVChatRoom bans
+ * (deleteGroupMember with a duration).
  */
 const MIGRATION_4 = `
 CREATE TABLE IF NOT EXISTS group_attributes (
@@ -255,6 +256,13 @@ CREATE TABLE IF NOT EXISTS group_counters (
 CREATE INDEX IF NOT EXISTS group_applications_status ON group_applications (app_id, group_id, status);
 ALTER TABLE im_groups ADD COLUMN support_topic INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE group_members ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE IF NOT EXISTS group_bans (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (app_id, group_id, user_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS group_topics (
   app_id INTEGER NOT NULL,
   group_id TEXT NOT NULL,

@@ -136,6 +136,7 @@ export function dismissGroup(db: Database.Database, app: number, groupID: string
         );
       }
       for (const table of [
+        'group_bans',
         'group_topics',
         'group_members',
         'group_applications',
@@ -368,4 +369,31 @@ export function deleteTopic(
       .prepare('DELETE FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?')
       .run(app, groupID, topicID).changes > 0
   );
+}
+
+// --- AVChatRoom bans ---
+
+export function banMember(
+  db: Database.Database,
+  app: number,
+  groupID: string,
+  userID: string,
+  until: number,
+): void {
+  db.prepare(
+    `INSERT INTO group_bans (app_id, group_id, user_id, until) VALUES (?, ?, ?, ?)
+     ON CONFLICT (app_id, group_id, user_id) DO UPDATE SET until = excluded.until`,
+  ).run(app, groupID, userID, until);
+}
+
+export function bannedUntil(
+  db: Database.Database,
+  app: number,
+  groupID: string,
+  userID: string,
+): number {
+  const row = db
+    .prepare('SELECT until FROM group_bans WHERE app_id = ? AND group_id = ? AND user_id = ?')
+    .get(app, groupID, userID) as { until: number } | undefined;
+  return row?.until ?? 0;
 }

@@ -1474,6 +1474,14 @@ export class SqliteStorage implements Storage {
     return sqlGroups.changeMap(this.db, 'group_attributes', app, groupID, change);
   }
 
+  async banMember(app: number, groupID: string, userID: string, until: number): Promise<void> {
+    sqlGroups.banMember(this.db, app, groupID, userID, until);
+  }
+
+  async bannedUntil(app: number, groupID: string, userID: string): Promise<number> {
+    return sqlGroups.bannedUntil(this.db, app, groupID, userID);
+  }
+
   async setSupportTopic(app: number, groupID: string): Promise<void> {
     sqlGroups.setSupportTopic(this.db, app, groupID);
   }

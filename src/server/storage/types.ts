@@ -597,6 +597,10 @@ export interface Storage {
   ): Promise<Record<string, string>>;
   getGroupCounters(app: number, groupID: string): Promise<Record<string, string>>;
   setSupportTopic(app: number, groupID: string): Promise<void>;
+  /** AVChatRoom: the user may not join again before `until` (seconds). */
+  banMember(app: number, groupID: string, userID: string, until: number): Promise<void>;
+  /** 0 when not banned. */
+  bannedUntil(app: number, groupID: string, userID: string): Promise<number>;
   /** false when the topicID is taken, or the community already has `max` topics. */
   createTopic(app: number, topic: TopicRecord, max: number): Promise<'created' | 'taken' | 'limit'>;
   /** Every topic of the community, by creation. */
