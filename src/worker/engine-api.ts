@@ -21,7 +21,7 @@ import { refreshGroups } from './sync.js';
 // [issue 4: conversations]
 
 // [issue 5: groups]
-import { groupHandlers } from './engine-groups.js';
+import { dropGroupConversations, groupHandlers } from './engine-groups.js';
 
 // [issue 6: users and relationships]
 
@@ -77,6 +77,7 @@ const handlers: Record<string, Handler> = {
     const data = validate('quitGroup', p);
     const res = await e.conn.request<{ groupID: string }>('quitGroup', data);
     if (e.data.groups.delete(data.groupID)) e.data.groupsChanged();
+    dropGroupConversations(e);
     return res;
   },
   getGroupList: (e) => ({ groupList: [...e.data.groups.values()] }),

@@ -21,6 +21,22 @@ function keep(e: Engine, group: Group | undefined): void {
 
 function drop(e: Engine, groupID: string): void {
   if (e.data.groups.delete(groupID)) e.data.groupsChanged();
+  dropGroupConversations(e);
+}
+
+/**
+ * The server deletes a user's conversation of a group they left, were removed from or that was
+ * dismissed; the engine's list follows: GROUP conversations of groups no longer in the group list
+ * go, and the tabs get CONVERSATION_LIST_UPDATED.
+ */
+export function dropGroupConversations(e: Engine): void {
+  const all = e.data.book.all();
+  const kept = all.filter(
+    (c) => c.type !== 'GROUP' || e.data.groups.has(c.conversationID.slice('GROUP'.length)),
+  );
+  if (kept.length === all.length) return;
+  e.data.book.replace(kept);
+  e.data.conversationsChanged();
 }
 
 /** A request whose answer carries `group` (the group as the caller now sees it). */

@@ -18,7 +18,7 @@ import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
-import { applyGroupPush } from './engine-groups.js';
+import { applyGroupPush, dropGroupConversations } from './engine-groups.js';
 import { applyMessagePush } from './pushes.js';
 import { errorText } from './util.js';
 
@@ -148,4 +148,5 @@ export async function refreshGroups(e: Engine): Promise<void> {
   const res = await e.conn.request<{ groupList: Group[] }>('getGroupList', {});
   e.data.setGroups(res.groupList);
   e.data.groupsChanged();
+  dropGroupConversations(e);
 }

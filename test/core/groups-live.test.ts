@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { EVENT, TYPES } from '../../src/protocol/constants.js';
-import type { Group, Message } from '../../src/protocol/types.js';
+import type { Conversation, Group, Message } from '../../src/protocol/types.js';
 import { destroyAll, readyUser, rejection, secondTab, waitFor, type LiveUser } from './live.js';
 
 afterEach(destroyAll);
@@ -72,8 +72,20 @@ describe('group administration (live)', () => {
     });
     expect((await rejection(bob.client.sendMessage(muted))).code).to.equal(10017);
 
+    const bobConvs = () => bob.rec.of<Conversation[]>(EVENT.CONVERSATION_LIST_UPDATED).at(-1) ?? [];
+    await waitFor(
+      () => bobConvs().some((c) => c.conversationID === `GROUP${groupID}`),
+      'bob has the group conversation (tips)',
+    );
     await alice.client.deleteGroupMember({ groupID, userIDList: [bob.userID] });
     await waitFor(() => !lastList(bob).some((g) => g.groupID === groupID), 'bob lost the group');
+    await waitFor(
+      () =>
+        !(bob.rec.of<Conversation[]>(EVENT.CONVERSATION_LIST_UPDATED).at(-1) ?? []).some(
+          (c) => c.conversationID === `GROUP${groupID}`,
+        ),
+      'the group conversation left bob’s list',
+    );
     await waitFor(() => !!received(bob, TYPES.MSG_GRP_SYS_NOTICE, 4), 'kick notice');
 
     await alice.client.dismissGroup(groupID);
