@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ImGroupPanel } from '../../src/components/group-panel/group-panel.js';
 import type { GroupType, MemberRole } from '../../src/protocol/constants.js';
-import { FakeChatClient, makeGroup, makeMember } from './fake-client.js';
+import { FakeChatClient, makeConversation, makeGroup, makeMember } from './fake-client.js';
 import { AUTH, part, parts, resetClientFactory, useFakeClient } from './setup.js';
 
 async function mount(fake: FakeChatClient): Promise<ImGroupPanel> {
@@ -156,8 +156,17 @@ describe('im-group-panel administration', () => {
     el = await mount(fake);
     expect(btn(el, 'edit-button')).not.to.equal(null);
     expect(part(el, 'mute-all'), 'no muting in Work groups').to.equal(null);
+    fake.conversations = [
+      makeConversation({ conversationID: 'C2Cdave' }),
+      makeConversation({ conversationID: 'C2Ccarol' }),
+    ];
     btn(el, 'invite-button')!.click();
     await waitUntil(() => part(el, 'invite-form'));
+    await waitUntil(
+      () => el.shadowRoot!.querySelectorAll('datalist option').length === 1,
+      'suggests C2C peers who are not members',
+    );
+    expect(el.shadowRoot!.querySelector('datalist option')!.getAttribute('value')).to.equal('dave');
     part<HTMLFormElement>(el, 'invite-form')!.querySelector('input')!.value = 'dave, erin';
     btn(el, 'invite-submit')!.click();
     await waitUntil(() => fake.callsOf('addGroupMember').length === 1);

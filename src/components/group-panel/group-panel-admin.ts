@@ -70,12 +70,16 @@ export function renderEditor(group: Group, h: AdminHandlers) {
   </form>`;
 }
 
-export function renderInvite(h: AdminHandlers) {
+/** `suggestions`: people to offer (C2C peers who are not members yet), as a datalist. */
+export function renderInvite(h: AdminHandlers, suggestions: { userID: string; name: string }[]) {
   return html`<form part="invite-form" @submit=${submit((f) => h.invite(f))}>
     <label
       >User IDs to add (comma or space separated)
-      <input part="input" name="users" required autocomplete="off" />
+      <input part="input" name="users" required autocomplete="off" list="im-invite-suggestions" />
     </label>
+    <datalist id="im-invite-suggestions">
+      ${suggestions.map((s) => html`<option value=${s.userID}>${s.name}</option>`)}
+    </datalist>
     <div part="actions">
       <button part="invite-submit" class="primary" type="submit" ?disabled=${h.busy}>Add</button>
       <button part="cancel-button" type="button" @click=${() => h.close()}>Cancel</button>

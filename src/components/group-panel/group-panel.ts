@@ -131,6 +131,8 @@ export class ImGroupPanel extends ImElement {
   @state() private selected: string | null = null;
   @state() private applications: GroupApplication[] = [];
   @state() private topics: Topic[] = [];
+  /** Invite suggestions: C2C peers of the user who are not members. */
+  @state() private suggestions: { userID: string; name: string }[] = [];
 
   /** The administration templates, imported once the user is a member of a shown group. */
   @state() private admin: typeof import('./group-panel-admin.js') | null = null;
@@ -308,6 +310,25 @@ export class ImGroupPanel extends ImElement {
       this.dispatchEvent(new ImGroupDismissedEvent({ groupID }));
     });
 
+  private openInvite = async () => {
+    this.form = 'invite';
+    const client = this.client;
+    if (!client) return;
+    try {
+      const { conversationList } = (await client.getConversationList()).data;
+      const members = new Set(this.window.members.map((m) => m.userID));
+      this.suggestions = conversationList
+        .filter((c) => c.type === 'C2C')
+        .map((c) => ({
+          userID: c.conversationID.slice(3),
+          name: c.remark || c.userProfile?.nick || c.conversationID.slice(3),
+        }))
+        .filter((s) => !members.has(s.userID));
+    } catch {
+      this.suggestions = [];
+    }
+  };
+
   private toggleMuteAll = (e: Event) => {
     const muteAllMembers = (e.target as HTMLInputElement).checked;
     void this.act((client, groupID) => client.updateGroupProfile({ groupID, muteAllMembers }));
@@ -387,7 +408,7 @@ export class ImGroupPanel extends ImElement {
     return html`<div part="actions">
       ${canJoin ? button('join-button', 'Join group', this.join, 'primary') : nothing}
       ${isMember && p.edit ? button('edit-button', 'Edit', () => (this.form = 'edit')) : nothing}
-      ${isMember && p.invite ? button('invite-button', 'Invite', () => (this.form = 'invite')) : nothing}
+      ${isMember && p.invite ? button('invite-button', 'Invite', this.openInvite) : nothing}
       ${isMember && p.quit ? button('quit-button', 'Quit group', this.quit) : nothing}
       ${isMember && p.dismiss ? button('dismiss-button', 'Dismiss group', this.dismiss, 'danger') : nothing}
       ${
@@ -465,7 +486,7 @@ export class ImGroupPanel extends ImElement {
     const admin = this.admin;
     if (!admin) return nothing;
     return html`${this.form === 'edit' && group && p.edit ? admin.renderEditor(group, this.handlers()) : nothing}
-    ${this.form === 'invite' && p.invite ? admin.renderInvite(this.handlers()) : nothing}
+    ${this.form === 'invite' && p.invite ? admin.renderInvite(this.handlers(), this.suggestions) : nothing}
     ${p.handle ? admin.renderApplications(this.applications, this.handlers()) : nothing}`;
   }
 
