@@ -976,7 +976,7 @@ export class FakeChatClient implements ChatClient {
     const res = this.groupChanged(options.groupID, { memberCount: list.length + added.length });
     return ok({
       successUserIDList: added,
-      failureUserIDList: [],
+      failureUserIDList: [] as string[],
       existedUserIDList: options.userIDList.filter((u) => !added.includes(u)),
       group: res.data.group,
     });

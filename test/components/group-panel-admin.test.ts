@@ -175,6 +175,27 @@ describe('im-group-panel administration', () => {
       userIDList: ['dave', 'erin'],
     });
     await waitUntil(() => part(el, 'member-count')!.textContent?.trim() === '6 members');
+    // An unknown user is reported, the others added.
+    fake.addGroupMember = async (o) => {
+      fake.calls.push({ method: 'addGroupMember', args: [o] });
+      return {
+        code: 0,
+        data: {
+          successUserIDList: [],
+          failureUserIDList: o.userIDList,
+          existedUserIDList: [],
+          group: fake.groups.get('team')!,
+        },
+      };
+    };
+    await waitUntil(() => !btn(el, 'invite-button')!.disabled);
+    btn(el, 'invite-button')!.click();
+    await waitUntil(() => part(el, 'invite-form'));
+    part<HTMLFormElement>(el, 'invite-form')!.querySelector('input')!.value = 'ghost';
+    btn(el, 'invite-submit')!.click();
+    await waitUntil(() =>
+      parts(el, 'note').some((n) => n.textContent === 'Not added (unknown users): ghost'),
+    );
   });
 
   it('virtualizes thousands of members: a bounded number of rows, pages fetched on scroll', async () => {

@@ -5,6 +5,7 @@
  * (powers.ts) are not rendered.
  */
 import { html, nothing } from 'lit';
+import type { ChatClient } from '../../core/client-types.js';
 import type { Group, GroupMember } from '../../protocol/types.js';
 import type { GroupApplication } from '../../protocol/wire.js';
 import { memberName } from '../base/format.js';
@@ -30,6 +31,68 @@ export interface AdminHandlers {
   transfer(m: GroupMember): void;
   handle(a: GroupApplication, action: 'Agree' | 'Reject'): void;
   close(): void;
+}
+
+/** What the panel lends the handlers: its busy flag, its action runner and two setters. */
+export interface PanelHost {
+  busy: boolean;
+  act(run: (client: ChatClient, groupID: string) => Promise<unknown>): Promise<void>;
+  /** Close the form / the member actions. */
+  done(): void;
+  note(text: string): void;
+}
+
+/** The panel's administration actions, each one client call through `host.act`. */
+export function adminHandlers(host: PanelHost): AdminHandlers {
+  const { act, done } = host;
+  return {
+    busy: host.busy,
+    close: done,
+    saveProfile: (form) => {
+      const f = new FormData(form);
+      const get = (k: string) => String(f.get(k) ?? '');
+      void act(async (client, groupID) => {
+        await client.updateGroupProfile({
+          groupID,
+          name: get('name'),
+          introduction: get('introduction'),
+          notification: get('notification'),
+          avatar: get('avatar'),
+        });
+        done();
+      });
+    },
+    invite: (form) => {
+      const raw = String(new FormData(form).get('users') ?? '');
+      const userIDList = raw.split(/[\s,]+/).filter(Boolean);
+      void act(async (client, groupID) => {
+        const res = await client.addGroupMember({ groupID, userIDList });
+        done();
+        const failed = res.data.failureUserIDList;
+        if (failed.length > 0) host.note(`Not added (unknown users): ${failed.join(', ')}`);
+      });
+    },
+    kick: (m) =>
+      void act(async (client, groupID) => {
+        await client.deleteGroupMember({ groupID, userIDList: [m.userID] });
+        done();
+      }),
+    mute: (m, seconds) =>
+      void act((client, groupID) =>
+        client.setGroupMemberMuteTime({ groupID, userID: m.userID, muteTime: seconds }),
+      ),
+    setRole: (m, role) =>
+      void act((client, groupID) => client.setGroupMemberRole({ groupID, userID: m.userID, role })),
+    transfer: (m) =>
+      void act(async (client, groupID) => {
+        await client.changeGroupOwner({ groupID, newOwnerID: m.userID });
+        done();
+      }),
+    handle: (a, handleAction) =>
+      void act((client) =>
+        client.handleGroupApplication({ groupID: a.groupID, userID: a.applicant, handleAction }),
+      ),
+  };
 }
 
 const submit = (fn: (form: HTMLFormElement) => void) => (e: Event) => {

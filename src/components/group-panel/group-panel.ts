@@ -140,6 +140,7 @@ export class ImGroupPanel extends ImElement {
   private readonly window = new MemberWindow(this);
   private token = 0;
   private loadedID = '';
+  private loadError = '';
 
   constructor() {
     super();
@@ -212,7 +213,10 @@ export class ImGroupPanel extends ImElement {
         (error) => this.fail(error),
       );
     }
-    if (note || !this.note.startsWith('Request')) this.note = note;
+    // A load error replaces the note; a successful reload clears only an earlier load error.
+    if (note) this.note = note;
+    else if (this.note && this.note === this.loadError) this.note = '';
+    this.loadError = note;
     await Promise.all([this.loadApplications(), this.loadTopics()]);
   }
 
@@ -279,9 +283,11 @@ export class ImGroupPanel extends ImElement {
     const groupID = this.groupId;
     if (!client || !groupID) return;
     this.busy = true;
+    const before = this.note;
     try {
       await run(client, groupID);
-      this.note = this.note.startsWith('Request') ? this.note : '';
+      // An action's own note (a join request sent, users not added) stays; an old error goes.
+      if (this.note === before && !before.startsWith('Request')) this.note = '';
       await this.load();
     } catch (error) {
       this.note = toErrorDetail(error).message;
@@ -335,60 +341,15 @@ export class ImGroupPanel extends ImElement {
   };
 
   private handlers(): AdminHandlers {
-    const done = () => {
-      this.form = '';
-      this.selected = null;
-    };
-    return {
+    return this.admin!.adminHandlers({
       busy: this.busy,
-      close: done,
-      saveProfile: (form) => {
-        const f = new FormData(form);
-        const get = (k: string) => String(f.get(k) ?? '');
-        void this.act(async (client, groupID) => {
-          await client.updateGroupProfile({
-            groupID,
-            name: get('name'),
-            introduction: get('introduction'),
-            notification: get('notification'),
-            avatar: get('avatar'),
-          });
-          done();
-        });
+      act: (run) => this.act(run),
+      done: () => {
+        this.form = '';
+        this.selected = null;
       },
-      invite: (form) => {
-        const raw = String(new FormData(form).get('users') ?? '');
-        const userIDList = raw.split(/[\s,]+/).filter(Boolean);
-        void this.act(async (client, groupID) => {
-          const res = await client.addGroupMember({ groupID, userIDList });
-          done();
-          const failed = res.data.failureUserIDList;
-          if (failed.length > 0) this.note = `Not added (unknown users): ${failed.join(', ')}`;
-        });
-      },
-      kick: (m) =>
-        void this.act(async (client, groupID) => {
-          await client.deleteGroupMember({ groupID, userIDList: [m.userID] });
-          done();
-        }),
-      mute: (m, seconds) =>
-        void this.act((client, groupID) =>
-          client.setGroupMemberMuteTime({ groupID, userID: m.userID, muteTime: seconds }),
-        ),
-      setRole: (m, role) =>
-        void this.act((client, groupID) =>
-          client.setGroupMemberRole({ groupID, userID: m.userID, role }),
-        ),
-      transfer: (m) =>
-        void this.act(async (client, groupID) => {
-          await client.changeGroupOwner({ groupID, newOwnerID: m.userID });
-          done();
-        }),
-      handle: (a, handleAction) =>
-        void this.act((client) =>
-          client.handleGroupApplication({ groupID: a.groupID, userID: a.applicant, handleAction }),
-        ),
-    };
+      note: (text) => (this.note = text),
+    });
   }
 
   private onScroll = (e: Event) => {
