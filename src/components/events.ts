@@ -92,6 +92,13 @@ export class ImGroupQuitEvent extends ImEvent<ImGroupQuitDetail> {
   }
 }
 
+export class ImGroupDismissedEvent extends ImEvent<ImGroupQuitDetail> {
+  static readonly eventName = 'im-group-dismissed';
+  constructor(detail: ImGroupQuitDetail, init?: ImEventInit) {
+    super(ImGroupDismissedEvent.eventName, detail, init);
+  }
+}
+
 /**
  * Internal events of the parts `<im-chat>` is made of. They bubble inside the chat's shadow root
  * and stop there (not `composed`).
@@ -213,6 +220,7 @@ declare global {
     'im-message-sent': ImMessageSentEvent;
     'im-group-joined': ImGroupJoinedEvent;
     'im-group-quit': ImGroupQuitEvent;
+    'im-group-dismissed': ImGroupDismissedEvent;
     'im-message-action': ImMessageActionEvent;
     'im-menu-select': ImMenuSelectEvent;
     'im-emoji-select': ImEmojiSelectEvent;

@@ -14,10 +14,12 @@ import type {
   Profile,
   Reaction,
 } from '../protocol/types.js';
+import type { GroupApplication } from '../protocol/wire.js';
 import type {
   ChatClient,
   ConversationBatchResult,
   GetConversationListOptions,
+  UpdateGroupProfileOptions,
 } from './client-types.js';
 import { ClientCore } from './client-core.js';
 import { mergeReceipts, messageRef, sameConversation } from './message-args.js';
@@ -253,6 +255,103 @@ export abstract class ClientApi extends ClientCore {
   }
 
   // [issue 5: groups]
+  dismissGroup(groupID: string) {
+    return this.call<{ groupID: string }>('dismissGroup', { groupID });
+  }
+  addGroupMember(options: Parameters<ChatClient['addGroupMember']>[0]) {
+    type R = Awaited<ReturnType<ChatClient['addGroupMember']>>['data'];
+    return this.call<R>('addGroupMember', options);
+  }
+  deleteGroupMember(options: Parameters<ChatClient['deleteGroupMember']>[0]) {
+    return this.call<{ group: Group; userIDList: string[] }>('deleteGroupMember', options);
+  }
+  getGroupApplicationList() {
+    return this.call<{ applicationList: GroupApplication[] }>('getGroupApplicationList');
+  }
+  handleGroupApplication(options: Parameters<ChatClient['handleGroupApplication']>[0]) {
+    const payload = (options?.message?.payload ?? {}) as {
+      groupProfile?: { groupID?: string };
+      operatorID?: string;
+    };
+    return this.call<{ group: Group }>('handleGroupApplication', {
+      groupID: options?.groupID ?? payload.groupProfile?.groupID,
+      userID: options?.userID ?? payload.operatorID,
+      handleAction: options?.handleAction,
+      handleMessage: options?.handleMessage,
+    });
+  }
+  changeGroupOwner(options: { groupID: string; newOwnerID: string }) {
+    return this.call<{ group: Group }>('changeGroupOwner', options);
+  }
+  updateGroupProfile(options: UpdateGroupProfileOptions) {
+    return this.call<{ group: Group }>('updateGroupProfile', options);
+  }
+  setGroupMemberRole(options: Parameters<ChatClient['setGroupMemberRole']>[0]) {
+    return this.call<{ group: Group; member: GroupMember }>('setGroupMemberRole', options);
+  }
+  setGroupMemberMuteTime(options: Parameters<ChatClient['setGroupMemberMuteTime']>[0]) {
+    return this.call<{ group: Group; member: GroupMember }>('setGroupMemberMuteTime', options);
+  }
+  setGroupMemberNameCard(options: Parameters<ChatClient['setGroupMemberNameCard']>[0]) {
+    return this.call<{ group: Group; member: GroupMember }>('setGroupMemberNameCard', options);
+  }
+  setGroupMemberCustomField(options: Parameters<ChatClient['setGroupMemberCustomField']>[0]) {
+    return this.call<{ group: Group; member: GroupMember }>('setGroupMemberCustomField', options);
+  }
+  getGroupMemberProfile(options: { groupID: string; userIDList: string[] }) {
+    return this.call<{ memberList: GroupMember[] }>('getGroupMemberProfile', options);
+  }
+  searchGroupByID(groupID: string) {
+    return this.call<{ group: Group }>('searchGroupByID', { groupID });
+  }
+  initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
+    return this.call<{ groupAttributes: Record<string, string> }>('initGroupAttributes', options);
+  }
+  setGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
+    return this.call<{ groupAttributes: Record<string, string> }>('setGroupAttributes', options);
+  }
+  deleteGroupAttributes(options: { groupID: string; keyList: string[] }) {
+    return this.call<{ keyList: string[] }>('deleteGroupAttributes', options);
+  }
+  getGroupAttributes(options: { groupID: string; keyList?: string[] }) {
+    return this.call<{ groupAttributes: Record<string, string> }>('getGroupAttributes', options);
+  }
+  setGroupCounters(options: { groupID: string; counters: Record<string, number> }) {
+    return this.call<{ counters: Record<string, number> }>('setGroupCounters', options);
+  }
+  increaseGroupCounter(options: { groupID: string; key: string; value: number }) {
+    return this.call<{ groupID: string; key: string; value: number }>(
+      'increaseGroupCounter',
+      options,
+    );
+  }
+  decreaseGroupCounter(options: { groupID: string; key: string; value: number }) {
+    return this.call<{ groupID: string; key: string; value: number }>(
+      'decreaseGroupCounter',
+      options,
+    );
+  }
+  getGroupCounters(options: { groupID: string; keyList?: string[] }) {
+    return this.call<{ counters: Record<string, number> }>('getGroupCounters', options);
+  }
+  createTopicInCommunity(options: Parameters<ChatClient['createTopicInCommunity']>[0]) {
+    return this.call<{ topicID: string }>('createTopicInCommunity', options);
+  }
+  getTopicList(options: { groupID: string; topicIDList?: string[] }) {
+    type R = Awaited<ReturnType<ChatClient['getTopicList']>>['data'];
+    return this.call<R>('getTopicList', options);
+  }
+  updateTopicProfile(options: Parameters<ChatClient['updateTopicProfile']>[0]) {
+    type R = Awaited<ReturnType<ChatClient['updateTopicProfile']>>['data'];
+    return this.call<R>('updateTopicProfile', options);
+  }
+  deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }) {
+    type R = Awaited<ReturnType<ChatClient['deleteTopicFromCommunity']>>['data'];
+    return this.call<R>('deleteTopicFromCommunity', options);
+  }
+  getJoinedCommunityList() {
+    return this.call<{ groupList: Group[] }>('getJoinedCommunityList');
+  }
 
   // [issue 6: users and relationships]
 }

@@ -13,7 +13,9 @@ import type {
   MessageExtension,
   Reaction,
   Profile,
+  Topic,
 } from '../protocol/types.js';
+import type { GroupApplication } from '../protocol/wire.js';
 
 export interface CreateOptions {
   SDKAppID: number;
@@ -75,6 +77,19 @@ export interface CreateGroupOptions {
   maxMemberNum?: number;
   joinOption?: string;
   memberList?: { userID: string; role?: 'Admin' | 'Member' }[];
+  /** Community only: a community with topics. */
+  isSupportTopic?: boolean;
+}
+
+export interface UpdateGroupProfileOptions {
+  groupID: string;
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  maxMemberNum?: number;
+  joinOption?: string;
+  muteAllMembers?: boolean;
 }
 
 export interface UpdateMyProfileOptions {
@@ -334,6 +349,127 @@ export interface ChatClient {
   }): Promise<IMResponse<ConversationBatchResult>>;
 
   // [issue 5: groups]
+  dismissGroup(groupID: string): Promise<IMResponse<{ groupID: string }>>;
+  addGroupMember(options: { groupID: string; userIDList: string[] }): Promise<
+    IMResponse<{
+      successUserIDList: string[];
+      failureUserIDList: string[];
+      existedUserIDList: string[];
+      group: Group;
+    }>
+  >;
+  deleteGroupMember(options: {
+    groupID: string;
+    userIDList: string[];
+    reason?: string;
+    /** AVChatRoom only: seconds the removed users may not join again. */
+    duration?: number;
+  }): Promise<IMResponse<{ group: Group; userIDList: string[] }>>;
+  getGroupApplicationList(): Promise<IMResponse<{ applicationList: GroupApplication[] }>>;
+  /** `message`: the join-application system notice; or name the group and applicant directly. */
+  handleGroupApplication(options: {
+    handleAction: 'Agree' | 'Reject';
+    handleMessage?: string;
+    message?: Message;
+    groupID?: string;
+    userID?: string;
+  }): Promise<IMResponse<{ group: Group }>>;
+  changeGroupOwner(options: {
+    groupID: string;
+    newOwnerID: string;
+  }): Promise<IMResponse<{ group: Group }>>;
+  updateGroupProfile(options: UpdateGroupProfileOptions): Promise<IMResponse<{ group: Group }>>;
+  setGroupMemberRole(options: {
+    groupID: string;
+    userID: string;
+    role: 'Admin' | 'Member';
+  }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
+  setGroupMemberMuteTime(options: {
+    groupID: string;
+    userID: string;
+    muteTime: number;
+  }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
+  setGroupMemberNameCard(options: {
+    groupID: string;
+    userID?: string;
+    nameCard: string;
+  }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
+  setGroupMemberCustomField(options: {
+    groupID: string;
+    userID?: string;
+    memberCustomField: { key: string; value: string }[];
+  }): Promise<IMResponse<{ group: Group; member: GroupMember }>>;
+  getGroupMemberProfile(options: {
+    groupID: string;
+    userIDList: string[];
+  }): Promise<IMResponse<{ memberList: GroupMember[] }>>;
+  searchGroupByID(groupID: string): Promise<IMResponse<{ group: Group }>>;
+  initGroupAttributes(options: {
+    groupID: string;
+    groupAttributes: Record<string, string>;
+  }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>>;
+  setGroupAttributes(options: {
+    groupID: string;
+    groupAttributes: Record<string, string>;
+  }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>>;
+  deleteGroupAttributes(options: {
+    groupID: string;
+    keyList: string[];
+  }): Promise<IMResponse<{ keyList: string[] }>>;
+  getGroupAttributes(options: {
+    groupID: string;
+    keyList?: string[];
+  }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>>;
+  setGroupCounters(options: {
+    groupID: string;
+    counters: Record<string, number>;
+  }): Promise<IMResponse<{ counters: Record<string, number> }>>;
+  increaseGroupCounter(options: {
+    groupID: string;
+    key: string;
+    value: number;
+  }): Promise<IMResponse<{ groupID: string; key: string; value: number }>>;
+  decreaseGroupCounter(options: {
+    groupID: string;
+    key: string;
+    value: number;
+  }): Promise<IMResponse<{ groupID: string; key: string; value: number }>>;
+  getGroupCounters(options: {
+    groupID: string;
+    keyList?: string[];
+  }): Promise<IMResponse<{ counters: Record<string, number> }>>;
+  createTopicInCommunity(options: {
+    groupID: string;
+    topicName: string;
+    topicID?: string;
+    avatar?: string;
+    notification?: string;
+    introduction?: string;
+    customData?: string;
+  }): Promise<IMResponse<{ topicID: string }>>;
+  getTopicList(options: { groupID: string; topicIDList?: string[] }): Promise<
+    IMResponse<{
+      successTopicList: Topic[];
+      failureTopicList: { topicID: string; code: number; message: string }[];
+    }>
+  >;
+  updateTopicProfile(options: {
+    groupID: string;
+    topicID: string;
+    topicName?: string;
+    avatar?: string;
+    notification?: string;
+    introduction?: string;
+    customData?: string;
+    muteAllMembers?: boolean;
+  }): Promise<IMResponse<{ topic: Topic }>>;
+  deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }): Promise<
+    IMResponse<{
+      successTopicList: { topicID: string }[];
+      failureTopicList: { topicID: string; code: number; message: string }[];
+    }>
+  >;
+  getJoinedCommunityList(): Promise<IMResponse<{ groupList: Group[] }>>;
 
   // [issue 6: users and relationships]
 }

@@ -77,6 +77,14 @@ export const ErrorCode = {
   CONVERSATION_GROUP_NAME_INVALID: 51011,
 
   // [issue 5: groups]
+  /** A muted member (muteUntil, or mute-all for ordinary members) tried to send. */
+  GROUP_MEMBER_MUTED: 10017,
+  /** The join application was already handled by another admin (first one wins). */
+  GROUP_APPLICATION_HANDLED: 10024,
+  /** Custom group attributes are for AVChatRoom groups only. */
+  GROUP_ATTRIBUTES_WRONG_TYPE: 2641,
+  /** Custom group attributes need the caller to have joined the AVChatRoom. */
+  GROUP_ATTRIBUTES_NOT_JOINED: 2642,
 
   // [issue 6: users and relationships]
 } as const;

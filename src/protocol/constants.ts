@@ -129,7 +129,13 @@ export type NetState = 'connected' | 'connecting' | 'disconnected';
 export type MessagePriority = 'High' | 'Normal' | 'Low' | 'Lowest';
 
 /** Group types supported by the current server build. */
-export const SUPPORTED_GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom'];
+export const SUPPORTED_GROUP_TYPES: readonly GroupType[] = [
+  'Private',
+  'Public',
+  'ChatRoom',
+  'AVChatRoom',
+  'Community',
+];
 
 /** Tencent's limits used on both sides. */
 export const LIMITS = {
@@ -198,6 +204,25 @@ export const LIMITS = {
   markedConversations: 1000,
 
   // [issue 5: groups]
+  groupAttributeKeys: 16,
+  groupAttributeKeyBytes: 32,
+  groupAttributeValueBytes: 4096,
+  groupAttributesTotalBytes: 16 * 1024,
+  groupCounterKeys: 20,
+  groupCounterKeyBytes: 128,
+  groupMemberProfileBatch: 50,
+  groupNameCardBytes: 50,
+  /** addGroupMember / deleteGroupMember user IDs per call. */
+  groupMembersPerCall: 500,
+  /** setGroupMemberMuteTime: seconds (Tencent: uint32). */
+  groupMuteTimeMax: 4294967295,
+  topicIDBytes: 128,
+  /** Group member custom fields: keys per member, key and value bytes. */
+  memberCustomFields: 5,
+  memberCustomFieldKeyBytes: 16,
+  memberCustomFieldValueBytes: 64,
+  topicsPerCommunity: 1000,
+  topicCustomDataBytes: 4096,
 
   // [issue 6: users and relationships]
 } as const;

@@ -361,5 +361,16 @@ export function messageForShow(type: string, payload: MessagePayload, isRevoked 
 // [issue 4: conversations]
 
 // [issue 5: groups]
+/** A topic of a Community with topics (`createGroup({type: 'Community', isSupportTopic: true})`). */
+export interface Topic {
+  topicID: string;
+  topicName: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  customData: string;
+  muteAllMembers: boolean;
+  createTime: number;
+}
 
 // [issue 6: users and relationships]

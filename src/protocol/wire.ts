@@ -25,6 +25,12 @@ const groupID = v.pipe(
   v.maxLength(LIMITS.groupIDBytes, 'groupID is too long'),
   v.regex(/^[A-Za-z0-9_@#-]+$/, 'groupID may only contain A-Z a-z 0-9 _ - @ #'),
 );
+const topicID = v.pipe(
+  v.string(),
+  v.minLength(1, 'topicID is empty'),
+  v.maxLength(LIMITS.topicIDBytes, 'topicID is too long'),
+  v.regex(/^[A-Za-z0-9_@#-]+$/, 'topicID may only contain A-Z a-z 0-9 _ - @ #'),
+);
 const conversationID = v.pipe(v.string(), v.minLength(4), v.maxLength(64));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const conversationIDList = v.pipe(
@@ -283,6 +289,8 @@ export const schemas = {
       v.array(v.object({ userID, role: v.optional(v.picklist(['Admin', 'Member'])) })),
       [],
     ),
+    /** Community only: a community with topics. */
+    isSupportTopic: v.optional(v.boolean(), false),
   }),
   joinGroup: v.object({ groupID, applyMessage: v.optional(shortText(300), '') }),
   quitGroup: v.object({ groupID }),
@@ -360,6 +368,129 @@ export const schemas = {
   }),
 
   // [issue 5: groups]
+  dismissGroup: v.object({ groupID }),
+  addGroupMember: v.object({
+    groupID,
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.groupMembersPerCall)),
+  }),
+  deleteGroupMember: v.object({
+    groupID,
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.groupMembersPerCall)),
+    reason: v.optional(shortText(300), ''),
+    /** AVChatRoom only: seconds the removed users may not join again. */
+    duration: v.optional(
+      v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.groupMuteTimeMax)),
+    ),
+  }),
+  getGroupApplicationList: v.object({}),
+  handleGroupApplication: v.object({
+    groupID,
+    /** The applicant. */
+    userID,
+    handleAction: v.picklist(['Agree', 'Reject']),
+    handleMessage: v.optional(shortText(300), ''),
+  }),
+  changeGroupOwner: v.object({ groupID, newOwnerID: userID }),
+  updateGroupProfile: v.object({
+    groupID,
+    name: v.optional(v.pipe(v.string(), v.minLength(1, 'name is empty'))),
+    introduction: v.optional(v.string()),
+    notification: v.optional(v.string()),
+    avatar: v.optional(v.string()),
+    maxMemberNum: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    joinOption: v.optional(v.picklist(['FreeAccess', 'NeedPermission', 'DisableApply'])),
+    muteAllMembers: v.optional(v.boolean()),
+  }),
+  setGroupMemberRole: v.object({ groupID, userID, role: v.picklist(['Admin', 'Member']) }),
+  setGroupMemberMuteTime: v.object({
+    groupID,
+    userID,
+    /** Seconds from now; 0 unmutes. */
+    muteTime: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.groupMuteTimeMax)),
+  }),
+  setGroupMemberNameCard: v.object({
+    groupID,
+    /** Omitted: the caller. */
+    userID: v.optional(userID),
+    nameCard: v.pipe(v.string(), v.maxLength(LIMITS.groupNameCardBytes)),
+  }),
+  setGroupMemberCustomField: v.object({
+    groupID,
+    /** Omitted: the caller. */
+    userID: v.optional(userID),
+    memberCustomField: v.pipe(
+      v.array(v.object({ key: v.pipe(v.string(), v.minLength(1)), value: v.string() })),
+      v.minLength(1),
+      v.maxLength(LIMITS.memberCustomFields),
+    ),
+  }),
+  getGroupMemberProfile: v.object({
+    groupID,
+    /** Tencent drops IDs beyond the first 50. */
+    userIDList: v.pipe(v.array(userID), v.minLength(1)),
+  }),
+  searchGroupByID: v.object({ groupID }),
+  initGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
+  setGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
+  deleteGroupAttributes: v.object({
+    groupID,
+    /** [] deletes every key. */
+    keyList: v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupAttributeKeys)),
+  }),
+  getGroupAttributes: v.object({
+    groupID,
+    /** [] reads every key. */
+    keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupAttributeKeys)), []),
+  }),
+  setGroupCounters: v.object({
+    groupID,
+    counters: v.record(v.string(), v.pipe(v.number(), v.integer())),
+  }),
+  increaseGroupCounter: v.object({
+    groupID,
+    key: v.string(),
+    value: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  decreaseGroupCounter: v.object({
+    groupID,
+    key: v.string(),
+    value: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  createTopicInCommunity: v.object({
+    groupID,
+    topicName: v.pipe(v.string(), v.minLength(1, 'topicName is empty')),
+    /** Custom: `<groupID>@TOPIC#<id>`; generated when omitted. */
+    topicID: v.optional(topicID),
+    avatar: v.optional(v.string(), ''),
+    notification: v.optional(v.string(), ''),
+    introduction: v.optional(v.string(), ''),
+    customData: v.optional(v.string(), ''),
+  }),
+  getTopicList: v.object({
+    groupID,
+    /** Omitted: every topic. */
+    topicIDList: v.optional(v.pipe(v.array(topicID), v.maxLength(LIMITS.topicsPerCommunity))),
+  }),
+  updateTopicProfile: v.object({
+    groupID,
+    topicID,
+    topicName: v.optional(v.pipe(v.string(), v.minLength(1, 'topicName is empty'))),
+    avatar: v.optional(v.string()),
+    notification: v.optional(v.string()),
+    introduction: v.optional(v.string()),
+    customData: v.optional(v.string()),
+    muteAllMembers: v.optional(v.boolean()),
+  }),
+  deleteTopicFromCommunity: v.object({
+    groupID,
+    /** Omitted: every topic. */
+    topicIDList: v.optional(v.pipe(v.array(topicID), v.maxLength(LIMITS.topicsPerCommunity))),
+  }),
+  getJoinedCommunityList: v.object({}),
+  getGroupCounters: v.object({
+    groupID,
+    keyList: v.optional(v.pipe(v.array(v.string()), v.maxLength(LIMITS.groupCounterKeys)), []),
+  }),
 
   // [issue 6: users and relationships]
 } as const;
@@ -475,7 +606,20 @@ export type ConversationPush =
     };
 
 /** Pushes of the group model (issue 5). */
-export type GroupPush = never;
+export type GroupPush =
+  /** A group system notice (application, its result, invitation, kick, dismissal, role): MESSAGE_RECEIVED in @TIM#SYSTEM. */
+  | { push: 'groupSystemNotice'; data: import('./types.js').Message }
+  /** The full attribute map after a change (GROUP_ATTRIBUTES_UPDATED). */
+  | {
+      push: 'groupAttributesUpdated';
+      data: { groupID: string; groupAttributes: Record<string, string> };
+    }
+  /** One counter changed (GROUP_COUNTER_UPDATED). */
+  | { push: 'groupCounterUpdated'; data: { groupID: string; key: string; value: number } }
+  /** TOPIC_CREATED / TOPIC_DELETED / TOPIC_UPDATED to every member of the community. */
+  | { push: 'topicCreated'; data: { groupID: string; topicID: string } }
+  | { push: 'topicDeleted'; data: { groupID: string; topicIDList: string[] } }
+  | { push: 'topicUpdated'; data: { groupID: string; topic: import('./types.js').Topic } };
 
 /** Pushes of users and relationships (issue 6). */
 export type UserPush = never;
@@ -517,6 +661,14 @@ export interface ConversationBatchResult {
 }
 
 // [issue 5: groups]
+export interface GroupApplication {
+  groupID: string;
+  /** The applicant. */
+  applicant: string;
+  applicantNick: string;
+  applyMessage: string;
+  time: number;
+}
 
 // [issue 6: users and relationships]
 

@@ -20,6 +20,8 @@ import type { TranslateService } from './services/translate.js';
 import type { ConversationOpsService } from './services/conversation-ops.js';
 
 // [issue 5: groups]
+import type { GroupAdminService } from './services/group-admin.js';
+import type { TopicService } from './services/group-topics.js';
 
 // [issue 6: users and relationships]
 
@@ -41,6 +43,8 @@ export interface Services {
   conversationOps: ConversationOpsService;
 
   // [issue 5: groups]
+  groupAdmin: GroupAdminService;
+  topics: TopicService;
 
   // [issue 6: users and relationships]
 }
@@ -109,6 +113,32 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   deleteConversationsFromGroup: (s, c, d) => s.conversationOps.removeFromGroup(c, d),
 
   // [issue 5: groups]
+  dismissGroup: (s, c, d) => s.groupAdmin.dismiss(c, d),
+  addGroupMember: (s, c, d) => s.groupAdmin.addMembers(c, d),
+  deleteGroupMember: (s, c, d) => s.groupAdmin.deleteMembers(c, d),
+  getGroupApplicationList: (s, c) => s.groupAdmin.applications(c),
+  handleGroupApplication: (s, c, d) => s.groupAdmin.handleApplication(c, d),
+  changeGroupOwner: (s, c, d) => s.groupAdmin.changeOwner(c, d),
+  updateGroupProfile: (s, c, d) => s.groupAdmin.updateProfile(c, d),
+  setGroupMemberRole: (s, c, d) => s.groupAdmin.setRole(c, d),
+  setGroupMemberMuteTime: (s, c, d) => s.groupAdmin.setMuteTime(c, d),
+  setGroupMemberNameCard: (s, c, d) => s.groupAdmin.setNameCard(c, d),
+  setGroupMemberCustomField: (s, c, d) => s.groupAdmin.setCustomField(c, d),
+  getGroupMemberProfile: (s, c, d) => s.groupAdmin.memberProfile(c, d),
+  searchGroupByID: (s, c, d) => s.groupAdmin.search(c, d),
+  initGroupAttributes: (s, c, d) => s.groupAdmin.initAttributes(c, d),
+  setGroupAttributes: (s, c, d) => s.groupAdmin.setAttributes(c, d),
+  deleteGroupAttributes: (s, c, d) => s.groupAdmin.deleteAttributes(c, d),
+  getGroupAttributes: (s, c, d) => s.groupAdmin.getAttributes(c, d),
+  setGroupCounters: (s, c, d) => s.groupAdmin.setCounters(c, d),
+  increaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, 1),
+  decreaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, -1),
+  getGroupCounters: (s, c, d) => s.groupAdmin.getCounters(c, d),
+  createTopicInCommunity: (s, c, d) => s.topics.create(c, d),
+  getTopicList: (s, c, d) => s.topics.list(c, d),
+  updateTopicProfile: (s, c, d) => s.topics.update(c, d),
+  deleteTopicFromCommunity: (s, c, d) => s.topics.delete(c, d),
+  getJoinedCommunityList: (s, c) => s.topics.joinedCommunities(c),
 
   // [issue 6: users and relationships]
 };

@@ -27,6 +27,8 @@ import { ConversationOpsService } from './services/conversation-ops.js';
 import { DEFAULT_CONFIG, nowSeconds, type ServiceDeps } from './services/deps.js';
 import { ExtensionService } from './services/extensions.js';
 import { GroupService } from './services/groups.js';
+import { GroupAdminService } from './services/group-admin.js';
+import { TopicService } from './services/group-topics.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { LocalDiskMediaStore, type MediaStore } from './services/media/store.js';
 import { UploadService } from './services/media/uploads.js';
@@ -177,6 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const conversations = new ConversationService(deps);
   const messages = new MessageService(deps, undefined, sendLimits);
   const pins = new PinService(deps);
+  const groups = new GroupService(deps);
   const services = {
     auth: new AuthService(deps, options.maxInstances),
     messages,
@@ -188,13 +191,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     remind: new RemindService(deps, conversations),
     translate: new TranslateService(deps),
     conversations,
-    groups: new GroupService(deps),
+    groups,
     profiles: new ProfileService(deps),
 
     // [issue 4: conversations]
     conversationOps: new ConversationOpsService(deps, conversations),
 
     // [issue 5: groups]
+    groupAdmin: new GroupAdminService(deps, groups),
+    topics: new TopicService(deps, groups),
 
     // [issue 6: users and relationships]
   };

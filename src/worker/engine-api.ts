@@ -22,6 +22,7 @@ import { refreshGroups } from './sync.js';
 import { conversationHandlers } from './engine-conversations.js';
 
 // [issue 5: groups]
+import { dropGroupConversations, groupHandlers } from './engine-groups.js';
 
 // [issue 6: users and relationships]
 
@@ -32,6 +33,7 @@ const handlers: Record<string, Handler> = {
   ...conversationHandlers,
 
   // [issue 5: groups]
+  ...groupHandlers,
 
   // [issue 6: users and relationships]
 
@@ -76,6 +78,7 @@ const handlers: Record<string, Handler> = {
     const data = validate('quitGroup', p);
     const res = await e.conn.request<{ groupID: string }>('quitGroup', data);
     if (e.data.groups.delete(data.groupID)) e.data.groupsChanged();
+    dropGroupConversations(e);
     return res;
   },
   getGroupList: (e) => ({ groupList: [...e.data.groups.values()] }),

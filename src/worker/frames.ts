@@ -140,6 +140,34 @@ const pushSchema = v.variant('push', [
     'conversationInGroupUpdated',
     v.object({ groupName: v.string(), conversationIDList: v.array(v.string()) }),
   ),
+  // [issue 5: groups]
+  push('groupSystemNotice', messageSchema),
+  push(
+    'groupAttributesUpdated',
+    v.object({ groupID: v.string(), groupAttributes: v.record(v.string(), v.string()) }),
+  ),
+  push(
+    'groupCounterUpdated',
+    v.object({ groupID: v.string(), key: v.string(), value: v.number() }),
+  ),
+  push('topicCreated', v.object({ groupID: v.string(), topicID: v.string() })),
+  push('topicDeleted', v.object({ groupID: v.string(), topicIDList: v.array(v.string()) })),
+  push(
+    'topicUpdated',
+    v.object({
+      groupID: v.string(),
+      topic: v.looseObject({
+        topicID: v.string(),
+        topicName: v.string(),
+        avatar: v.string(),
+        introduction: v.string(),
+        notification: v.string(),
+        customData: v.string(),
+        muteAllMembers: v.boolean(),
+        createTime: v.number(),
+      }),
+    }),
+  ),
 ]);
 
 export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };

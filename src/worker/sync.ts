@@ -18,6 +18,7 @@ import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
+import { applyGroupPush, dropGroupConversations } from './engine-groups.js';
 import { applyMessagePush } from './pushes.js';
 import { applyConversationPush, refreshConversationGroups } from './engine-conversations.js';
 import { errorText } from './util.js';
@@ -110,6 +111,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       if (await applyConversationPush(e, frame)) return;
 
       // [issue 5: groups]
+      if (applyGroupPush(e, frame)) return;
 
       // [issue 6: users and relationships]
 
@@ -151,4 +153,5 @@ export async function refreshGroups(e: Engine): Promise<void> {
   const res = await e.conn.request<{ groupList: Group[] }>('getGroupList', {});
   e.data.setGroups(res.groupList);
   e.data.groupsChanged();
+  dropGroupConversations(e);
 }

@@ -9,6 +9,7 @@ import type {
   ConversationBatchResult,
   GetConversationListOptions,
   CreateGroupOptions,
+  UpdateGroupProfileOptions,
   CreateTextMessageOptions,
   GetMessageListOptions,
   IMEventHandler,
@@ -17,6 +18,7 @@ import type {
   UpdateMyProfileOptions,
 } from '../../src/core/client-types.js';
 import { EVENT, type NetState } from '../../src/protocol/constants.js';
+import type { GroupApplication } from '../../src/protocol/wire.js';
 import {
   conversationIDOf,
   messageForShow,
@@ -28,6 +30,7 @@ import {
   type MessageExtension,
   type Profile,
   type Reaction,
+  type Topic,
 } from '../../src/protocol/types.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -1061,5 +1064,222 @@ export class FakeChatClient implements ChatClient {
       ...c,
       conversationGroupList: c.conversationGroupList.filter((g) => g !== options.groupName),
     }));
+  }
+
+  // [issue 5: groups] the group administration API over the in-memory model (no rule checks:
+  // the server's rules are tested in test/server/group-rules.test.ts).
+  applications: GroupApplication[] = [];
+
+  private groupOf(groupID: string): Group {
+    const group = this.groups.get(groupID);
+    if (!group) throw new FakeError(10010, 'group not found');
+    return group;
+  }
+  private changeMember(groupID: string, userID: string, patch: Partial<GroupMember>) {
+    const list = this.members.get(groupID) ?? [];
+    const member = list.find((m) => m.userID === userID);
+    if (!member) throw new FakeError(10004, `${userID} is not a member`);
+    Object.assign(member, patch);
+    this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
+    return ok({ group: this.groupOf(groupID), member: { ...member } });
+  }
+  private groupChanged(groupID: string, patch: Partial<Group>) {
+    const group = { ...this.groupOf(groupID), ...patch };
+    this.groups.set(groupID, group);
+    this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
+    return ok({ group });
+  }
+  async dismissGroup(groupID: string) {
+    this.record('dismissGroup', groupID);
+    this.groupOf(groupID);
+    this.groups.delete(groupID);
+    this.members.delete(groupID);
+    this.emit(EVENT.GROUP_LIST_UPDATED, [...this.groups.values()]);
+    return ok({ groupID });
+  }
+  async addGroupMember(options: { groupID: string; userIDList: string[] }) {
+    this.record('addGroupMember', options);
+    const list = this.members.get(options.groupID) ?? [];
+    const added = options.userIDList.filter((u) => !list.some((m) => m.userID === u));
+    this.members.set(options.groupID, [...list, ...added.map((userID) => makeMember({ userID }))]);
+    const res = this.groupChanged(options.groupID, { memberCount: list.length + added.length });
+    return ok({
+      successUserIDList: added,
+      failureUserIDList: [] as string[],
+      existedUserIDList: options.userIDList.filter((u) => !added.includes(u)),
+      group: res.data.group,
+    });
+  }
+  async deleteGroupMember(options: { groupID: string; userIDList: string[]; reason?: string }) {
+    this.record('deleteGroupMember', options);
+    const list = (this.members.get(options.groupID) ?? []).filter(
+      (m) => !options.userIDList.includes(m.userID),
+    );
+    this.members.set(options.groupID, list);
+    const res = this.groupChanged(options.groupID, { memberCount: list.length });
+    return ok({ group: res.data.group, userIDList: options.userIDList });
+  }
+  async getGroupApplicationList() {
+    this.record('getGroupApplicationList');
+    return ok({ applicationList: [...this.applications] });
+  }
+  async handleGroupApplication(options: {
+    handleAction: 'Agree' | 'Reject';
+    handleMessage?: string;
+    message?: Message;
+    groupID?: string;
+    userID?: string;
+  }) {
+    this.record('handleGroupApplication', options);
+    this.applications = this.applications.filter(
+      (a) => !(a.groupID === options.groupID && a.applicant === options.userID),
+    );
+    if (options.handleAction === 'Agree' && options.groupID && options.userID) {
+      await this.addGroupMember({ groupID: options.groupID, userIDList: [options.userID] });
+    }
+    return ok({ group: this.groupOf(options.groupID ?? '') });
+  }
+  async changeGroupOwner(options: { groupID: string; newOwnerID: string }) {
+    this.record('changeGroupOwner', options);
+    for (const m of this.members.get(options.groupID) ?? []) {
+      if (m.role === 'Owner') m.role = 'Member';
+      if (m.userID === options.newOwnerID) m.role = 'Owner';
+    }
+    return this.groupChanged(options.groupID, { ownerID: options.newOwnerID });
+  }
+  async updateGroupProfile(options: UpdateGroupProfileOptions) {
+    this.record('updateGroupProfile', options);
+    const { groupID, maxMemberNum, joinOption, ...rest } = options;
+    return this.groupChanged(groupID, {
+      ...rest,
+      ...(maxMemberNum !== undefined ? { maxMemberCount: maxMemberNum } : {}),
+      ...(joinOption !== undefined ? { joinOption: joinOption as Group['joinOption'] } : {}),
+    });
+  }
+  async setGroupMemberRole(options: { groupID: string; userID: string; role: 'Admin' | 'Member' }) {
+    this.record('setGroupMemberRole', options);
+    return this.changeMember(options.groupID, options.userID, { role: options.role });
+  }
+  async setGroupMemberMuteTime(options: { groupID: string; userID: string; muteTime: number }) {
+    this.record('setGroupMemberMuteTime', options);
+    const muteUntil = options.muteTime ? now() + options.muteTime : 0;
+    return this.changeMember(options.groupID, options.userID, { muteUntil });
+  }
+  async setGroupMemberNameCard(options: { groupID: string; userID?: string; nameCard: string }) {
+    this.record('setGroupMemberNameCard', options);
+    return this.changeMember(options.groupID, options.userID ?? this.userID, {
+      nameCard: options.nameCard,
+    });
+  }
+  async setGroupMemberCustomField(options: {
+    groupID: string;
+    userID?: string;
+    memberCustomField: { key: string; value: string }[];
+  }) {
+    this.record('setGroupMemberCustomField', options);
+    return this.changeMember(options.groupID, options.userID ?? this.userID, {
+      memberCustomField: options.memberCustomField,
+    });
+  }
+  async getGroupMemberProfile(options: { groupID: string; userIDList: string[] }) {
+    this.record('getGroupMemberProfile', options);
+    const list = this.members.get(options.groupID) ?? [];
+    return ok({ memberList: list.filter((m) => options.userIDList.includes(m.userID)) });
+  }
+  async searchGroupByID(groupID: string) {
+    this.record('searchGroupByID', groupID);
+    return ok({ group: this.groupOf(groupID) });
+  }
+  attributes = new Map<string, Record<string, string>>();
+  async initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
+    this.record('initGroupAttributes', options);
+    this.attributes.set(options.groupID, { ...options.groupAttributes });
+    return ok({ groupAttributes: { ...options.groupAttributes } });
+  }
+  async setGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
+    this.record('setGroupAttributes', options);
+    const next = { ...this.attributes.get(options.groupID), ...options.groupAttributes };
+    this.attributes.set(options.groupID, next);
+    return ok({ groupAttributes: next });
+  }
+  async deleteGroupAttributes(options: { groupID: string; keyList: string[] }) {
+    this.record('deleteGroupAttributes', options);
+    const next = { ...this.attributes.get(options.groupID) };
+    for (const k of options.keyList) delete next[k];
+    this.attributes.set(options.groupID, next);
+    return ok({ keyList: options.keyList });
+  }
+  async getGroupAttributes(options: { groupID: string; keyList?: string[] }) {
+    this.record('getGroupAttributes', options);
+    return ok({ groupAttributes: { ...this.attributes.get(options.groupID) } });
+  }
+  counters = new Map<string, Record<string, number>>();
+  async setGroupCounters(options: { groupID: string; counters: Record<string, number> }) {
+    this.record('setGroupCounters', options);
+    const next = { ...this.counters.get(options.groupID), ...options.counters };
+    this.counters.set(options.groupID, next);
+    return ok({ counters: next });
+  }
+  async increaseGroupCounter(options: { groupID: string; key: string; value: number }) {
+    this.record('increaseGroupCounter', options);
+    const next = { ...this.counters.get(options.groupID) };
+    next[options.key] = (next[options.key] ?? 0) + options.value;
+    this.counters.set(options.groupID, next);
+    return ok({ groupID: options.groupID, key: options.key, value: next[options.key] });
+  }
+  async decreaseGroupCounter(options: { groupID: string; key: string; value: number }) {
+    return this.increaseGroupCounter({ ...options, value: -options.value });
+  }
+  topics = new Map<string, Topic[]>();
+  async createTopicInCommunity(options: { groupID: string; topicName: string; topicID?: string }) {
+    this.record('createTopicInCommunity', options);
+    const topicID = options.topicID ?? `${options.groupID}@TOPIC#_${this.topics.size + 1}`;
+    const topic: Topic = {
+      topicID,
+      topicName: options.topicName,
+      avatar: '',
+      introduction: '',
+      notification: '',
+      customData: '',
+      muteAllMembers: false,
+      createTime: now(),
+    };
+    this.topics.set(options.groupID, [...(this.topics.get(options.groupID) ?? []), topic]);
+    this.emit(EVENT.TOPIC_CREATED, { groupID: options.groupID, topicID });
+    return ok({ topicID });
+  }
+  async getTopicList(options: { groupID: string; topicIDList?: string[] }) {
+    this.record('getTopicList', options);
+    return ok({
+      successTopicList: [...(this.topics.get(options.groupID) ?? [])],
+      failureTopicList: [],
+    });
+  }
+  async updateTopicProfile(options: { groupID: string; topicID: string; topicName?: string }) {
+    this.record('updateTopicProfile', options);
+    const topic = (this.topics.get(options.groupID) ?? []).find(
+      (t) => t.topicID === options.topicID,
+    );
+    if (!topic) throw new FakeError(10004, 'no such topic');
+    if (options.topicName) topic.topicName = options.topicName;
+    return ok({ topic: { ...topic } });
+  }
+  async deleteTopicFromCommunity(options: { groupID: string; topicIDList?: string[] }) {
+    this.record('deleteTopicFromCommunity', options);
+    const list = this.topics.get(options.groupID) ?? [];
+    const ids = options.topicIDList ?? list.map((t) => t.topicID);
+    this.topics.set(
+      options.groupID,
+      list.filter((t) => !ids.includes(t.topicID)),
+    );
+    return ok({ successTopicList: ids.map((topicID) => ({ topicID })), failureTopicList: [] });
+  }
+  async getJoinedCommunityList() {
+    this.record('getJoinedCommunityList');
+    return ok({ groupList: [...this.groups.values()].filter((g) => g.isSupportTopic) });
+  }
+  async getGroupCounters(options: { groupID: string; keyList?: string[] }) {
+    this.record('getGroupCounters', options);
+    return ok({ counters: { ...this.counters.get(options.groupID) } });
   }
 }

@@ -164,6 +164,47 @@ function notInConversation(
 
 const extension = { key: 'k', value: 'hijacked' };
 
+/** Topics: 10007 for a stranger, 10010 for a missing group, 10004 in a group without topics. */
+function topicAttempts(what: string, data: (groupID: string) => unknown): Attempt[] {
+  return [
+    ...strangerInGroup(what, (_w, groupID) => data(groupID)),
+    {
+      kind: 'd',
+      who: 'bob',
+      what: `${what} in a Work group (no topics)`,
+      data: (w) => data(w.W),
+      code: C.INVALID_PARAMETER,
+    },
+  ];
+}
+
+/** Attributes are AVChatRoom-only: 2641 on a Work group (member or not), 10010 on a missing one. */
+function attributeAttempts(data: (groupID: string) => unknown): Attempt[] {
+  return [
+    {
+      kind: 'c',
+      who: 'carol',
+      what: 'group attributes of a Work group, as a stranger',
+      data: (w) => data(w.W),
+      code: C.GROUP_ATTRIBUTES_WRONG_TYPE,
+    },
+    {
+      kind: 'd',
+      who: 'bob',
+      what: 'group attributes of a Work group, as a member',
+      data: (w) => data(w.W),
+      code: C.GROUP_ATTRIBUTES_WRONG_TYPE,
+    },
+    {
+      kind: 'c',
+      who: 'carol',
+      what: 'group attributes of a group that does not exist',
+      data: (w) => data(w.missing),
+      code: C.GROUP_NOT_FOUND,
+    },
+  ];
+}
+
 // Conversations (issue 4): helpers of its rows.
 /** carol acts on a conversation that is not in her list (she is in nothing): 51007. */
 function notInList(what: string, data: (w: World) => unknown, which = 'W'): Attempt {
@@ -806,6 +847,283 @@ const table: Record<Op, Row> = {
   },
 
   // [issue 5: groups]
+  dismissGroup: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: [
+      ...strangerInGroup('dismiss', (_w, groupID) => ({ groupID })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member dismisses a Public group',
+        data: (w) => ({ groupID: w.P }),
+        code: C.NO_PERMISSION,
+      },
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member dismisses a Work group (only the app admin may)',
+        data: (w) => ({ groupID: w.W }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  addGroupMember: {
+    request: (w) => ({ groupID: w.W, userIDList: [w.carol.userID] }),
+    attempts: [
+      ...strangerInGroup('invite', (w, groupID) => ({ groupID, userIDList: [w.carol.userID] })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member invites into a Public group (nobody may)',
+        data: (w) => ({ groupID: w.P, userIDList: [w.carol.userID] }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  deleteGroupMember: {
+    request: (w) => ({ groupID: w.W, userIDList: [w.dave.userID] }),
+    attempts: [
+      ...strangerInGroup('kick', (w, groupID) => ({ groupID, userIDList: [w.bob.userID] })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member kicks in a Work group (owner only)',
+        data: (w) => ({ groupID: w.W, userIDList: [w.dave.userID] }),
+        code: C.NO_PERMISSION,
+      },
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member kicks the owner of a Public group',
+        data: (w) => ({ groupID: w.P, userIDList: [w.alice.userID] }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  getGroupApplicationList: {
+    request: () => ({}),
+    attempts: [],
+    none: 'lists only applications to groups where the caller is owner or admin',
+  },
+  handleGroupApplication: {
+    request: (w) => ({ groupID: w.P, userID: w.carol.userID, handleAction: 'Agree' }),
+    attempts: [
+      ...strangerInGroup('approve an application', (w, groupID) => ({
+        groupID,
+        userID: w.carol.userID,
+        handleAction: 'Agree',
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member approves an application',
+        data: (w) => ({ groupID: w.P, userID: w.carol.userID, handleAction: 'Agree' }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  changeGroupOwner: {
+    request: (w) => ({ groupID: w.W, newOwnerID: w.bob.userID }),
+    attempts: [
+      ...strangerInGroup('take the ownership', (w, groupID) => ({
+        groupID,
+        newOwnerID: w.carol.userID,
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member hands the ownership of a Work group to himself',
+        data: (w) => ({ groupID: w.W, newOwnerID: w.bob.userID }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  updateGroupProfile: {
+    request: (w) => ({ groupID: w.P, name: 'hijacked' }),
+    attempts: [
+      ...strangerInGroup('rename', (_w, groupID) => ({ groupID, name: 'hijacked' })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member renames a Public group',
+        data: (w) => ({ groupID: w.P, name: 'hijacked' }),
+        code: C.NO_PERMISSION,
+      },
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member mutes all of a Public group',
+        data: (w) => ({ groupID: w.P, muteAllMembers: true }),
+        code: C.NO_PERMISSION,
+      },
+      {
+        kind: 'd',
+        who: 'dave',
+        what: 'a member mutes all of a Work group (no muting there)',
+        data: (w) => ({ groupID: w.W, muteAllMembers: true }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  setGroupMemberRole: {
+    request: (w) => ({ groupID: w.P, userID: w.bob.userID, role: 'Admin' }),
+    attempts: [
+      ...strangerInGroup('appoint an admin', (w, groupID) => ({
+        groupID,
+        userID: w.carol.userID,
+        role: 'Admin',
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member makes himself admin of a Public group',
+        data: (w) => ({ groupID: w.P, userID: w.bob.userID, role: 'Admin' }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  setGroupMemberMuteTime: {
+    request: (w) => ({ groupID: w.P, userID: w.alice.userID, muteTime: 60 }),
+    attempts: [
+      ...strangerInGroup('mute', (w, groupID) => ({
+        groupID,
+        userID: w.bob.userID,
+        muteTime: 60,
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a plain member mutes the owner of a Public group',
+        data: (w) => ({ groupID: w.P, userID: w.alice.userID, muteTime: 60 }),
+        code: C.NO_PERMISSION,
+      },
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member mutes in a Work group (no muting there)',
+        data: (w) => ({ groupID: w.W, userID: w.dave.userID, muteTime: 60 }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  setGroupMemberNameCard: {
+    request: (w) => ({ groupID: w.W, userID: w.dave.userID, nameCard: 'x' }),
+    attempts: [
+      ...strangerInGroup('set a name card', (w, groupID) => ({
+        groupID,
+        userID: w.bob.userID,
+        nameCard: 'hijacked',
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member sets another member’s name card',
+        data: (w) => ({ groupID: w.W, userID: w.dave.userID, nameCard: 'hijacked' }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  setGroupMemberCustomField: {
+    request: (w) => ({
+      groupID: w.W,
+      userID: w.dave.userID,
+      memberCustomField: [{ key: 'k', value: 'v' }],
+    }),
+    attempts: [
+      ...strangerInGroup('set a member custom field', (w, groupID) => ({
+        groupID,
+        userID: w.bob.userID,
+        memberCustomField: [{ key: 'k', value: 'hijacked' }],
+      })),
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'a member sets another member’s custom field',
+        data: (w) => ({
+          groupID: w.W,
+          userID: w.dave.userID,
+          memberCustomField: [{ key: 'k', value: 'hijacked' }],
+        }),
+        code: C.NO_PERMISSION,
+      },
+    ],
+  },
+  getGroupMemberProfile: {
+    request: (w) => ({ groupID: w.W, userIDList: [w.alice.userID] }),
+    attempts: strangerInGroup('read member profiles of a Work group', (w, groupID) => ({
+      groupID,
+      userIDList: [w.alice.userID],
+    })),
+  },
+  searchGroupByID: {
+    request: (w) => ({ groupID: w.P }),
+    attempts: strangerInGroup('find a Work group by ID', (_w, groupID) => ({ groupID })),
+  },
+  initGroupAttributes: {
+    request: (w) => ({ groupID: w.W, groupAttributes: { k: 'v' } }),
+    attempts: attributeAttempts((groupID) => ({ groupID, groupAttributes: { k: 'v' } })),
+  },
+  setGroupAttributes: {
+    request: (w) => ({ groupID: w.W, groupAttributes: { k: 'v' } }),
+    attempts: attributeAttempts((groupID) => ({ groupID, groupAttributes: { k: 'v' } })),
+  },
+  deleteGroupAttributes: {
+    request: (w) => ({ groupID: w.W, keyList: [] }),
+    attempts: attributeAttempts((groupID) => ({ groupID, keyList: [] })),
+  },
+  getGroupAttributes: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: attributeAttempts((groupID) => ({ groupID })),
+  },
+  setGroupCounters: {
+    request: (w) => ({ groupID: w.W, counters: { k: 1 } }),
+    attempts: strangerInGroup('set counters', (_w, groupID) => ({ groupID, counters: { k: 1 } })),
+  },
+  increaseGroupCounter: {
+    request: (w) => ({ groupID: w.W, key: 'k', value: 1 }),
+    attempts: strangerInGroup('increase a counter', (_w, groupID) => ({
+      groupID,
+      key: 'k',
+      value: 1,
+    })),
+  },
+  decreaseGroupCounter: {
+    request: (w) => ({ groupID: w.W, key: 'k', value: 1 }),
+    attempts: strangerInGroup('decrease a counter', (_w, groupID) => ({
+      groupID,
+      key: 'k',
+      value: 1,
+    })),
+  },
+  getGroupCounters: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: strangerInGroup('read counters', (_w, groupID) => ({ groupID })),
+  },
+  createTopicInCommunity: {
+    request: (w) => ({ groupID: w.W, topicName: 't' }),
+    attempts: topicAttempts('create a topic', (groupID) => ({ groupID, topicName: 't' })),
+  },
+  getTopicList: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: topicAttempts('list topics', (groupID) => ({ groupID })),
+  },
+  updateTopicProfile: {
+    request: (w) => ({ groupID: w.W, topicID: `${w.W}@TOPIC#_x`, topicName: 'x' }),
+    attempts: topicAttempts('rename a topic', (groupID) => ({
+      groupID,
+      topicID: `${groupID}@TOPIC#_x`,
+      topicName: 'x',
+    })),
+  },
+  deleteTopicFromCommunity: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: topicAttempts('delete topics', (groupID) => ({ groupID })),
+  },
+  getJoinedCommunityList: {
+    request: () => ({}),
+    attempts: [],
+    none: 'lists the caller’s own communities',
+  },
 
   // [issue 6: users and relationships]
 };
@@ -993,6 +1311,14 @@ async function snapshot(): Promise<unknown> {
     conversationGroups: await Promise.all(users.map((c) => c.request('getConversationGroupList'))),
 
     // [issue 5: groups]
+    groupCounters: await Promise.all(
+      [w.W, w.P].map((groupID) => alice.request('getGroupCounters', { groupID })),
+    ),
+    groupApplications: await alice.request('getGroupApplicationList'),
+    memberProfiles: await alice.request('getGroupMemberProfile', {
+      groupID: w.W,
+      userIDList: users.map((c) => c.userID),
+    }),
 
     // [issue 6: users and relationships]
   };

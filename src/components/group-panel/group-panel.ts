@@ -1,27 +1,42 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../core/client-types.js';
-import { EVENT, LIMITS, type MemberRole } from '../../protocol/constants.js';
-import type { Group, GroupMember } from '../../protocol/types.js';
+import { EVENT, type MemberRole } from '../../protocol/constants.js';
+import type { Group, GroupMember, Topic } from '../../protocol/types.js';
+import type { GroupApplication } from '../../protocol/wire.js';
 import { groupTypeLabel, initials, memberName } from '../base/format.js';
 import { ImElement } from '../base/im-element.js';
 import { safeUrl } from '../base/message-utils.js';
 import { ClientEventsController } from '../controllers/client-events-controller.js';
-import { ImGroupJoinedEvent, ImGroupQuitEvent, toErrorDetail } from '../events.js';
+import {
+  ImGroupDismissedEvent,
+  ImGroupJoinedEvent,
+  ImGroupQuitEvent,
+  toErrorDetail,
+} from '../events.js';
+import type { AdminHandlers } from './group-panel-admin.js';
+import type { Powers } from './powers.js';
 import { groupPanelStyles } from './group-panel.styles.js';
+import { MemberWindow, ROW_HEIGHT } from './member-window.js';
 
 /** Group types a non-member may ask to join (Work groups are invite-only). */
 const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
 
 /**
  * @tagname im-group-panel
- * @summary A group's profile and members, with Join / Quit.
+ * @summary A group's profile, members and administration, by Tencent's rules per group type.
  *
- * Shows the name, type (Work / Public / Meeting), member count and the member list with roles.
- * Non-members of joinable groups get a Join button; members get Quit, except owners of groups
- * whose owner may not leave (Public, Meeting: only dismissing is possible there). Refreshes on
- * `GROUP_LIST_UPDATED`.
+ * Shows the name, type (Work / Public / Meeting / AVChatRoom / Community), member count, the
+ * introduction and notification, and the member list (virtualized: only the rows in view are in
+ * the DOM) with roles, name cards, mute state and online dots. Non-members of joinable groups get
+ * Join; members get Quit unless they own a group whose owner may not leave. Selecting a member
+ * shows what the current user may do to them (mute for a duration, make or remove admin, transfer
+ * ownership, remove); owners and admins see join requests to approve or refuse, the mute-all
+ * switch, Invite where the type allows it, Edit where they may edit the profile, and Dismiss.
+ * Controls the user may not use are not rendered. Communities with topics list their topics
+ * (refreshed on `TOPIC_CREATED`, `TOPIC_DELETED`, `TOPIC_UPDATED`). Refreshes on `GROUP_LIST_UPDATED`; online dots
+ * follow `USER_STATUS_UPDATED`, and the members in view are subscribed when the client has
+ * `subscribeUserStatus`.
  *
  * @attr group-id - The group to show.
  * @attr theme - `light` or `dark`; unset follows `prefers-color-scheme`.
@@ -32,7 +47,8 @@ const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
  *
  * @event im-group-joined - Joined, or asked to join. `detail: {groupID, status}` (status is `JoinedSuccess`, `AlreadyInGroup` or `WaitAdminApproval`).
  * @event im-group-quit - Left the group. `detail: {groupID}`.
- * @event im-error - Loading, joining or quitting failed. `detail: {code, message}`.
+ * @event im-group-dismissed - The user dismissed the group. `detail: {groupID}`.
+ * @event im-error - Loading or an action failed. `detail: {code, message}`.
  *
  * @csspart base - The wrapper.
  * @csspart header - Avatar, name and info.
@@ -51,6 +67,38 @@ const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
  * @csspart member - One member.
  * @csspart member-name - Name card, nick or user ID.
  * @csspart role - Owner / Admin label.
+ * @csspart notification - The group notification.
+ * @csspart edit-button - Opens the profile editor (owners/admins, or any member of a Work group).
+ * @csspart invite-button - Opens the invite form (where the type lets the user invite).
+ * @csspart dismiss-button - Dismiss the group.
+ * @csspart mute-all - The mute-all switch (label with checkbox).
+ * @csspart profile-form - The profile editor.
+ * @csspart invite-form - The invite form.
+ * @csspart input - Text fields of the forms.
+ * @csspart save-button - Saves the profile.
+ * @csspart invite-submit - Adds the typed users.
+ * @csspart cancel-button - Closes a form or the member actions.
+ * @csspart member-viewport - The scrolling box of the virtualized member list.
+ * @csspart member-button - A member row's button (selects the member).
+ * @csspart online-dot - Green when the member is online.
+ * @csspart muted - "Muted" label of a muted member.
+ * @csspart member-actions - The actions for the selected member.
+ * @csspart member-actions-name - Its name.
+ * @csspart mute-select - Mute duration.
+ * @csspart unmute-button - Unmute.
+ * @csspart role-button - Make admin / Remove admin.
+ * @csspart transfer-button - Transfer ownership.
+ * @csspart kick-button - Remove from group.
+ * @csspart topics-heading - "Topics" heading (communities with topics).
+ * @csspart topic-list - The community's topics.
+ * @csspart topic - One topic's name.
+ * @csspart requests-heading - "Join requests" heading.
+ * @csspart request-list - Pending join requests.
+ * @csspart request - One request.
+ * @csspart request-name - The applicant.
+ * @csspart request-message - The applicant's message.
+ * @csspart approve-button - Approve.
+ * @csspart refuse-button - Refuse.
  *
  * @cssprop [--im-color-primary=#1560d4] - Join button, avatars, focus ring.
  * @cssprop [--im-color-on-primary=#ffffff] - Text on the primary color.
@@ -65,6 +113,8 @@ const JOINABLE = new Set(['Public', 'ChatRoom', 'AVChatRoom', 'Community']);
  * @cssprop [--im-font-size=14px] - Base font size.
  * @cssprop [--im-spacing=8px] - Spacing unit.
  * @cssprop [--im-avatar-size=40px] - Group avatar size.
+ * @cssprop [--im-color-online=#1f9d55] - Online dot.
+ * @cssprop [--im-group-member-list-height=320px] - Height of the member list viewport.
  */
 export class ImGroupPanel extends ImElement {
   static override styles = groupPanelStyles;
@@ -73,19 +123,41 @@ export class ImGroupPanel extends ImElement {
   @property({ attribute: 'group-id', reflect: true }) groupId?: string;
 
   @state() private group: Group | null = null;
-  @state() private members: GroupMember[] | null = null;
+  @state() private isMemberList = false;
   @state() private loaded = false;
   @state() private busy = false;
   @state() private note = '';
+  @state() private form: '' | 'edit' | 'invite' = '';
+  @state() private selected: string | null = null;
+  @state() private applications: GroupApplication[] = [];
+  @state() private topics: Topic[] = [];
+  /** Invite suggestions: C2C peers of the user who are not members. */
+  @state() private suggestions: { userID: string; name: string }[] = [];
 
+  /** The administration templates, imported once the user is a member of a shown group. */
+  @state() private admin: typeof import('./group-panel-admin.js') | null = null;
+
+  private readonly window = new MemberWindow(this);
   private token = 0;
   private loadedID = '';
+  private loadError = '';
 
   constructor() {
     super();
     new ClientEventsController(this, this.clients, {
       [EVENT.GROUP_LIST_UPDATED]: () => void this.load(),
       [EVENT.SDK_READY]: () => void this.load(),
+      [EVENT.USER_STATUS_UPDATED]: (event) => {
+        const data = event.data as { userStatusList?: { userID: string; statusType: number }[] };
+        if (Array.isArray(data?.userStatusList)) this.window.statusChanged(data.userStatusList);
+      },
+      [EVENT.TOPIC_CREATED]: () => void this.loadTopics(),
+      [EVENT.TOPIC_DELETED]: () => void this.loadTopics(),
+      [EVENT.TOPIC_UPDATED]: () => void this.loadTopics(),
+      [EVENT.MESSAGE_RECEIVED]: (event) => {
+        const list = Array.isArray(event.data) ? (event.data as { type?: string }[]) : [];
+        if (list.some((m) => m.type === 'TIMGroupSystemNoticeElem')) void this.loadApplications();
+      },
     });
   }
 
@@ -96,14 +168,18 @@ export class ImGroupPanel extends ImElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('groupId') && (this.groupId ?? '') !== this.loadedID) {
       this.group = null;
-      this.members = null;
+      this.isMemberList = false;
       this.loaded = false;
       this.note = '';
+      this.form = '';
+      this.selected = null;
+      this.applications = [];
+      this.topics = [];
       void this.load();
     }
   }
 
-  /** Reload profile and members. */
+  /** Reload profile, members and (for owners and admins) join requests. */
   async load(): Promise<void> {
     const client = this.client;
     const groupID = this.groupId ?? '';
@@ -111,98 +187,202 @@ export class ImGroupPanel extends ImElement {
     const token = ++this.token;
     if (!client || !groupID) return;
     let group: Group | null = null;
-    let members: GroupMember[] | null = null;
     let note = '';
     try {
       group = (await client.getGroupProfile({ groupID })).data.group;
     } catch (error) {
       note = toErrorDetail(error).message;
     }
+    let listed = false;
     try {
-      members = (
-        await client.getGroupMemberList({ groupID, count: LIMITS.groupMemberListPage, offset: 0 })
-      ).data.memberList;
+      await this.window.reset(client, groupID, group?.memberCount ?? 0);
+      listed = true;
     } catch {
-      members = null; // non-members may not list members
+      listed = false; // non-members may not list members
     }
     if (token !== this.token) return;
     this.group = group;
-    this.members = members;
+    this.isMemberList = listed;
     this.loaded = true;
-    if (note || !this.note.startsWith('Request')) this.note = note;
+    if (listed && !this.admin) {
+      import('./group-panel-admin.js').then(
+        (m) => {
+          this.admin = m;
+          void this.loadApplications();
+        },
+        (error) => this.fail(error),
+      );
+    }
+    // A load error replaces the note; a successful reload clears only an earlier load error.
+    if (note) this.note = note;
+    else if (this.note && this.note === this.loadError) this.note = '';
+    this.loadError = note;
+    await Promise.all([this.loadApplications(), this.loadTopics()]);
+  }
+
+  /** Topics of a community with topics (members only). */
+  private async loadTopics(): Promise<void> {
+    const client = this.client;
+    const group = this.group;
+    if (!client || !group || !group.isSupportTopic || !this.isMemberList) {
+      this.topics = [];
+      return;
+    }
+    try {
+      const { successTopicList } = (await client.getTopicList({ groupID: group.groupID })).data;
+      if (group === this.group) this.topics = successTopicList;
+    } catch {
+      this.topics = [];
+    }
+  }
+
+  private async loadApplications(): Promise<void> {
+    const client = this.client;
+    const groupID = this.groupId;
+    if (!client || !groupID || !this.powers().handle) {
+      this.applications = [];
+      return;
+    }
+    try {
+      const { applicationList } = (await client.getGroupApplicationList()).data;
+      this.applications = applicationList.filter((a) => a.groupID === groupID);
+    } catch {
+      this.applications = [];
+    }
   }
 
   /** The logged-in user's role, or '' when not a member. */
   private myRole(): MemberRole | '' {
     const self = this.group?.selfInfo as { role?: MemberRole } | undefined;
     if (self?.role) return self.role;
-    return this.members?.find((m) => m.userID === this.loginUser)?.role ?? '';
+    return this.window.members.find((m) => m.userID === this.loginUser)?.role ?? '';
   }
 
-  private async join(): Promise<void> {
+  /** Until the administration module is loaded: no controls but Quit (by the owner rule). */
+  private powers(): Powers {
+    const role = this.myRole();
+    if (this.admin) return this.admin.powersOf(this.group, role, this.loginUser);
+    const no = () => false;
+    return {
+      edit: false,
+      invite: false,
+      muteAll: false,
+      dismiss: false,
+      handle: false,
+      quit: role !== '' && (role !== 'Owner' || this.group?.type === 'Private'),
+      kick: no,
+      mute: no,
+      setRole: no,
+      transfer: no,
+    };
+  }
+
+  /** Runs one action with the busy flag; errors become the note and im-error. */
+  private async act(run: (client: ChatClient, groupID: string) => Promise<unknown>) {
     const client = this.client;
     const groupID = this.groupId;
     if (!client || !groupID) return;
     this.busy = true;
+    const before = this.note;
     try {
+      await run(client, groupID);
+      // An action's own note (a join request sent, users not added) stays; an old error goes.
+      if (this.note === before && !before.startsWith('Request')) this.note = '';
+      await this.load();
+    } catch (error) {
+      this.note = toErrorDetail(error).message;
+      this.fail(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private join = () =>
+    this.act(async (client, groupID) => {
       const { status } = (await client.joinGroup({ groupID })).data;
       this.note = status === 'WaitAdminApproval' ? 'Request sent; waiting for approval' : '';
       this.dispatchEvent(new ImGroupJoinedEvent({ groupID, status }));
-      await this.load();
-    } catch (error) {
-      this.note = toErrorDetail(error).message;
-      this.fail(error);
-    } finally {
-      this.busy = false;
-    }
-  }
+    });
 
-  private async quit(): Promise<void> {
-    const client = this.client;
-    const groupID = this.groupId;
-    if (!client || !groupID) return;
-    this.busy = true;
-    try {
+  private quit = () =>
+    this.act(async (client, groupID) => {
       await client.quitGroup(groupID);
       this.dispatchEvent(new ImGroupQuitEvent({ groupID }));
-      await this.load();
-    } catch (error) {
-      this.note = toErrorDetail(error).message;
-      this.fail(error);
-    } finally {
-      this.busy = false;
+    });
+
+  private dismiss = () =>
+    this.act(async (client, groupID) => {
+      await client.dismissGroup(groupID);
+      this.dispatchEvent(new ImGroupDismissedEvent({ groupID }));
+    });
+
+  private openInvite = async () => {
+    this.form = 'invite';
+    const client = this.client;
+    if (!client) return;
+    try {
+      const { conversationList } = (await client.getConversationList()).data;
+      const members = new Set(this.window.members.map((m) => m.userID));
+      this.suggestions = conversationList
+        .filter((c) => c.type === 'C2C')
+        .map((c) => ({
+          userID: c.conversationID.slice(3),
+          name: c.remark || c.userProfile?.nick || c.conversationID.slice(3),
+        }))
+        .filter((s) => !members.has(s.userID));
+    } catch {
+      this.suggestions = [];
     }
+  };
+
+  private toggleMuteAll = (e: Event) => {
+    const muteAllMembers = (e.target as HTMLInputElement).checked;
+    void this.act((client, groupID) => client.updateGroupProfile({ groupID, muteAllMembers }));
+  };
+
+  private handlers(): AdminHandlers {
+    return this.admin!.adminHandlers({
+      busy: this.busy,
+      act: (run) => this.act(run),
+      done: () => {
+        this.form = '';
+        this.selected = null;
+      },
+      note: (text) => (this.note = text),
+    });
   }
 
-  private renderActions(role: MemberRole | '') {
-    const type = this.group?.type ?? '';
+  private onScroll = (e: Event) => {
+    const box = e.target as HTMLElement;
+    this.window.onScroll(box.scrollTop, box.clientHeight);
+  };
+
+  private renderActions(role: MemberRole | '', p: Powers) {
+    const group = this.group;
+    const type = group?.type ?? '';
     const isMember = role !== '';
     const canJoin = !isMember && (!type || JOINABLE.has(type));
-    const canQuit = isMember && !(role === 'Owner' && type !== 'Private');
+    const button = (part: string, label: string, click: () => unknown, cls = '') =>
+      html`<button part=${part} class=${cls} type="button" ?disabled=${this.busy} @click=${click}>
+        ${label}
+      </button>`;
     return html`<div part="actions">
+      ${canJoin ? button('join-button', 'Join group', this.join, 'primary') : nothing}
+      ${isMember && p.edit ? button('edit-button', 'Edit', () => (this.form = 'edit')) : nothing}
+      ${isMember && p.invite ? button('invite-button', 'Invite', this.openInvite) : nothing}
+      ${isMember && p.quit ? button('quit-button', 'Quit group', this.quit) : nothing}
+      ${isMember && p.dismiss ? button('dismiss-button', 'Dismiss group', this.dismiss, 'danger') : nothing}
       ${
-        canJoin
-          ? html`<button
-              part="join-button"
-              class="primary"
-              type="button"
-              ?disabled=${this.busy}
-              @click=${this.join}
-            >
-              Join group
-            </button>`
-          : nothing
-      }
-      ${
-        canQuit
-          ? html`<button
-              part="quit-button"
-              type="button"
-              ?disabled=${this.busy}
-              @click=${this.quit}
-            >
-              Quit group
-            </button>`
+        isMember && p.muteAll && group
+          ? html`<label part="mute-all"
+              ><input
+                type="checkbox"
+                .checked=${group.muteAllMembers}
+                ?disabled=${this.busy}
+                @change=${this.toggleMuteAll}
+              />
+              Mute all members</label
+            >`
           : nothing
       }
       ${
@@ -214,18 +394,61 @@ export class ImGroupPanel extends ImElement {
     </div>`;
   }
 
-  private renderMember(m: GroupMember) {
+  private renderMember(m: GroupMember, index: number, now: number) {
     const name = memberName(m);
     const isSelf = m.userID === this.loginUser;
-    return html`<li part="member">
-      ${
-        safeUrl(m.avatar)
-          ? html`<img part="avatar" class="avatar" src=${safeUrl(m.avatar)} alt="" />`
-          : html`<span part="avatar" class="avatar" aria-hidden="true">${initials(name)}</span>`
-      }
-      <span part="member-name">${name}${isSelf ? ' (you)' : ''}</span>
-      ${m.role !== 'Member' ? html`<span part="role">${m.role}</span>` : nothing}
+    const online = this.window.online.has(m.userID);
+    return html`<li part="member" style=${`top:${index * ROW_HEIGHT}px`}>
+      <button
+        part="member-button"
+        type="button"
+        aria-pressed=${this.selected === m.userID ? 'true' : 'false'}
+        @click=${() => (this.selected = this.selected === m.userID ? null : m.userID)}
+      >
+        ${
+          safeUrl(m.avatar)
+            ? html`<img part="avatar" class="avatar" src=${safeUrl(m.avatar)} alt="" />`
+            : html`<span part="avatar" class="avatar" aria-hidden="true">${initials(name)}</span>`
+        }
+        <span
+          part=${online ? 'online-dot online' : 'online-dot'}
+          title=${online ? 'Online' : 'Offline'}
+          aria-label=${online ? 'online' : 'offline'}
+          role="img"
+        ></span>
+        <span part="member-name">${name}${isSelf ? ' (you)' : ''}</span>
+        ${m.muteUntil > now ? html`<span part="muted">Muted</span>` : nothing}
+        ${m.role !== 'Member' ? html`<span part="role">${m.role}</span>` : nothing}
+      </button>
     </li>`;
+  }
+
+  private renderMembers(p: Powers) {
+    const w = this.window;
+    const { start, end } = w.range();
+    const now = Math.floor(Date.now() / 1000);
+    const rows = [];
+    for (let i = start; i < end; i++) rows.push(this.renderMember(w.members[i], i, now));
+    const selected = this.selected ? w.members.find((m) => m.userID === this.selected) : undefined;
+    return html`<h3 part="members-heading" id="members-heading">Members</h3>
+      <div part="member-viewport" class="viewport" @scroll=${this.onScroll}>
+        <ul
+          part="member-list"
+          aria-labelledby="members-heading"
+          style=${`height:${Math.max(w.total, w.members.length) * ROW_HEIGHT}px`}
+        >
+          ${rows}
+        </ul>
+      </div>
+      ${selected && this.admin ? this.admin.renderMemberActions(selected, p, this.handlers(), now) : nothing}`;
+  }
+
+  private renderAdmin(group: Group | null, p: Powers) {
+    const admin = this.admin;
+    if (!admin) return nothing;
+    return html`${this.form === 'edit' && group && p.edit ? admin.renderEditor(group, this.handlers()) : nothing}
+    ${this.form === 'invite' && p.invite ? admin.renderInvite(this.handlers(), this.suggestions) : nothing}
+    ${p.handle ? admin.renderApplications(this.applications, this.handlers()) : nothing}`;
   }
 
   override render() {
@@ -234,6 +457,7 @@ export class ImGroupPanel extends ImElement {
     const group = this.group;
     const name = group?.name || this.groupId;
     const role = this.myRole();
+    const p = this.powers();
     return html`<div part="base">
       <div part="header">
         ${
@@ -256,19 +480,17 @@ export class ImGroupPanel extends ImElement {
         </div>
       </div>
       ${group?.introduction ? html`<p part="introduction">${group.introduction}</p>` : nothing}
-      ${this.renderActions(role)}
+      ${group?.notification ? html`<p part="notification">${group.notification}</p>` : nothing}
+      ${this.renderActions(role, p)} ${this.renderAdmin(group, p)}
       ${
-        this.members
-          ? html`<h3 part="members-heading" id="members-heading">Members</h3>
-              <ul part="member-list" aria-labelledby="members-heading">
-                ${repeat(
-                  this.members,
-                  (m) => m.userID,
-                  (m) => this.renderMember(m),
-                )}
+        this.topics.length > 0
+          ? html`<h3 part="topics-heading" id="topics-heading">Topics</h3>
+              <ul part="topic-list" aria-labelledby="topics-heading">
+                ${this.topics.map((t) => html`<li part="topic">${t.topicName}</li>`)}
               </ul>`
           : nothing
       }
+      ${this.isMemberList ? this.renderMembers(p) : nothing}
     </div>`;
   }
 }

@@ -84,6 +84,22 @@ export async function resolveConversation(
   };
 }
 
+/**
+ * A member may post to the group unless muted: `muteUntil` still ahead (setGroupMemberMuteTime),
+ * or mute-all on and the member is neither owner nor admin. 10017 otherwise.
+ */
+export function requireMayPost(group: GroupRecord, member: MemberRecord, now: number): void {
+  if (member.muteUntil > now) {
+    throw new ImError(
+      ErrorCode.GROUP_MEMBER_MUTED,
+      `muted in this group until ${member.muteUntil}`,
+    );
+  }
+  if (group.muteAllMembers && member.role === 'Member') {
+    throw new ImError(ErrorCode.GROUP_MEMBER_MUTED, 'every member of this group is muted');
+  }
+}
+
 /** A targeted message exists only for its sender and receivers. */
 export function canSee(message: StoredMessage, userID: string): boolean {
   return (

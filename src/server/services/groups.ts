@@ -1,37 +1,38 @@
 /**
- * Groups of type Work ('Private'), Public and Meeting ('ChatRoom'), with Tencent's rule matrix:
+ * Groups of the five types (Work = 'Private', Public, Meeting = 'ChatRoom', AVChatRoom, Community),
+ * each with Tencent's rules from the one table in src/protocol/group-rules.ts: who may apply and
+ * how (joinOption), whether the owner may quit, whether new members see earlier history, the
+ * default and largest maxMemberNum, one AVChatRoom per user (joining another quits the first).
  *
- * | rule                   | Work            | Public                         | Meeting       |
- * |------------------------|-----------------|--------------------------------|---------------|
- * | joinGroup              | 10007 (invite)  | by joinOption                  | joins at once |
- * | joinOption             | DisableApply    | NeedPermission (default) / any | FreeAccess    |
- * | owner may quit         | yes (no owner)  | no (10009)                     | no (10009)    |
- * | history before joining | no              | no                             | yes           |
- * | unread counts          | yes             | yes                            | no (always 0) |
- * | default maxMemberNum   | 200             | 2000                           | 10000         |
- *
- * Membership changes push `groupListChanged` to the user whose list changed (other sockets) and
- * `groupUpdated` (the group as that member sees it) to the other members.
+ * Membership changes push `groupListChanged` to the user whose list changed (other sockets),
+ * `groupUpdated` (the group as that member sees it) to the other members, and leave a group tip
+ * (group-events.ts) in the group's history. Administration (kick, mute, roles, profile, owner,
+ * dismissal, applications, attributes, counters) lives in group-admin.ts.
  */
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../protocol/codes.js';
 import {
   LIMITS,
-  SUPPORTED_GROUP_TYPES,
   type GroupType,
   type JoinOption,
   type MemberRole,
 } from '../../protocol/constants.js';
+import { GROUP_RULES } from '../../protocol/group-rules.js';
 import type { Group, GroupMember } from '../../protocol/types.js';
 import type { OpData } from '../../protocol/wire.js';
 import { byteLength, ImError, invalid } from '../errors.js';
 import { groupKey, type GroupRecord, type MemberRecord } from '../storage/types.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
+import { groupNotice, groupTip, NOTICE, TIP } from './group-events.js';
 import { groupView, memberView } from './views.js';
 
-const DEFAULT_MAX_MEMBERS: Record<string, number> = { Private: 200, Public: 2000, ChatRoom: 10000 };
-const JOIN_OPTIONS: readonly JoinOption[] = ['FreeAccess', 'NeedPermission', 'DisableApply'];
-const TYPE_DIGIT: Record<string, string> = { Private: '1', Public: '2', ChatRoom: '3' };
+const TYPE_DIGIT: Record<string, string> = {
+  Private: '1',
+  Public: '2',
+  ChatRoom: '3',
+  AVChatRoom: '4',
+  Community: '5',
+};
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 function generateGroupID(type: GroupType): string {
@@ -40,15 +41,15 @@ function generateGroupID(type: GroupType): string {
   return id;
 }
 
-function checkBytes(value: string, max: number, field: string): void {
+export function checkBytes(value: string, max: number, field: string): void {
   if (byteLength(value) > max) throw invalid(`${field} is longer than ${max} bytes`);
 }
 
+/** The join option of a new group: the type's default, or the requested one where changeable. */
 function joinOptionFor(type: GroupType, requested: string | undefined): JoinOption {
-  if (type === 'Private') return 'DisableApply';
-  if (type === 'ChatRoom') return 'FreeAccess';
-  if (requested === undefined) return 'NeedPermission';
-  if (!JOIN_OPTIONS.includes(requested as JoinOption))
+  const rules = GROUP_RULES[type];
+  if (requested === undefined || !rules.joinOptionChangeable) return rules.joinOptions[0];
+  if (!rules.joinOptions.includes(requested as JoinOption))
     throw invalid(`invalid joinOption ${requested}`);
   return requested as JoinOption;
 }
@@ -59,14 +60,14 @@ export type JoinResult =
 export class GroupService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  private async requireGroup(app: number, groupID: string): Promise<GroupRecord> {
+  async requireGroup(app: number, groupID: string): Promise<GroupRecord> {
     const group = await this.deps.storage.getGroup(app, groupID);
     if (!group) throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${groupID} does not exist`);
     return group;
   }
 
   /** The group as `member` sees it (null: a non-member). */
-  private async view(app: number, group: GroupRecord, member: MemberRecord | null): Promise<Group> {
+  async view(app: number, group: GroupRecord, member: MemberRecord | null): Promise<Group> {
     if (!member) return groupView(group, null, null);
     const { storage } = this.deps;
     const convKey = groupKey(group.groupID);
@@ -75,13 +76,13 @@ export class GroupService {
     return groupView(group, member, last, settings?.remindType);
   }
 
-  private async viewFor(app: number, groupID: string, userID: string): Promise<Group> {
+  async viewFor(app: number, groupID: string, userID: string): Promise<Group> {
     const group = await this.requireGroup(app, groupID);
     return this.view(app, group, await this.deps.storage.getMember(app, groupID, userID));
   }
 
   /** `groupUpdated` to every member but `except`. */
-  private async pushUpdated(app: number, groupID: string, except: string): Promise<void> {
+  async pushUpdated(app: number, groupID: string, except: string): Promise<void> {
     const { storage } = this.deps;
     const group = await storage.getGroup(app, groupID);
     if (!group) return;
@@ -100,9 +101,9 @@ export class GroupService {
   ): Promise<{ group: Group; overLimitUserIDList: string[] }> {
     const { storage } = this.deps;
     const app = caller.app;
+    if (!Object.hasOwn(GROUP_RULES, data.type)) throw invalid(`invalid group type ${data.type}`);
     const type = data.type as GroupType;
-    if (!SUPPORTED_GROUP_TYPES.includes(type))
-      throw invalid(`group type ${data.type} not supported yet`);
+    const rules = GROUP_RULES[type];
     checkBytes(data.name, LIMITS.groupNameBytes, 'name');
     checkBytes(data.introduction, LIMITS.groupIntroductionBytes, 'introduction');
     checkBytes(data.notification, LIMITS.groupNotificationBytes, 'notification');
@@ -110,12 +111,21 @@ export class GroupService {
     const joinOption = joinOptionFor(type, data.joinOption);
     if (data.groupID?.startsWith('@TGS#'))
       throw invalid('a custom groupID may not start with @TGS#');
-    const maxMemberCount = data.maxMemberNum ?? DEFAULT_MAX_MEMBERS[type];
+    const maxMemberCount = data.maxMemberNum ?? rules.defaultMaxMembers;
+    if (maxMemberCount > rules.maxMembersLimit) {
+      throw invalid(`maxMemberNum of a ${type} group is at most ${rules.maxMembersLimit}`);
+    }
+    if (data.isSupportTopic && type !== 'Community') {
+      throw invalid('only Community groups have topics');
+    }
+    if (!rules.initialMembers && data.memberList.length > 0) {
+      throw invalid(`a ${type} group is created without members: they join`);
+    }
 
     const requested = new Map<string, MemberRole>();
     for (const m of data.memberList) {
       if (m.userID === caller.userID) continue;
-      if (m.role === 'Admin' && type === 'Private') throw invalid('Work groups have no admins');
+      if (m.role === 'Admin' && !rules.hasAdmins) throw invalid(`${type} groups have no admins`);
       requested.set(m.userID, m.role ?? 'Member');
     }
     if (requested.size > LIMITS.createGroupMembers) {
@@ -163,6 +173,7 @@ export class GroupService {
           throw new ImError(ErrorCode.SERVER_INTERNAL, 'could not allocate a group ID');
       }
     }
+    if (data.isSupportTopic) await storage.setSupportTopic(app, groupID);
     const group = await this.viewFor(app, groupID, caller.userID);
     await pushTo(
       this.deps,
@@ -171,6 +182,10 @@ export class GroupService {
       { push: 'groupListChanged', data: { groupID } },
       caller.connID,
     );
+    await groupNotice(this.deps, app, [...requested.keys()], group, {
+      operationType: NOTICE.INVITED,
+      operatorID: caller.userID,
+    });
     return { group, overLimitUserIDList: [] };
   }
 
@@ -178,47 +193,95 @@ export class GroupService {
     const { storage } = this.deps;
     const app = caller.app;
     const group = await this.requireGroup(app, data.groupID);
+    const rules = GROUP_RULES[group.type];
     const existing = await storage.getMember(app, data.groupID, caller.userID);
     if (existing) return { status: 'AlreadyInGroup', group: await this.view(app, group, existing) };
-    if (group.type === 'Private')
-      throw new ImError(ErrorCode.NO_PERMISSION, 'Work groups are invite only');
-    if (group.type === 'Public') {
-      if (group.joinOption === 'DisableApply') {
-        throw new ImError(ErrorCode.NO_PERMISSION, 'this group does not accept applications');
-      }
-      if (group.joinOption === 'NeedPermission') {
-        await storage.saveGroupApplication(
-          app,
-          data.groupID,
-          caller.userID,
-          data.applyMessage,
-          this.deps.now(),
-        );
-        return { status: 'WaitAdminApproval' };
-      }
+    if (!rules.canApply) {
+      throw new ImError(ErrorCode.NO_PERMISSION, `${group.type} groups are invite only`);
     }
+    if (group.joinOption === 'DisableApply') {
+      throw new ImError(ErrorCode.NO_PERMISSION, 'this group does not accept applications');
+    }
+    const banned = await storage.bannedUntil(app, data.groupID, caller.userID);
+    if (banned > this.deps.now()) {
+      throw new ImError(ErrorCode.NO_PERMISSION, `banned from this group until ${banned}`);
+    }
+    if (group.joinOption === 'NeedPermission') {
+      await storage.saveGroupApplication(
+        app,
+        data.groupID,
+        caller.userID,
+        data.applyMessage,
+        this.deps.now(),
+      );
+      const admins = (await storage.allMembers(app, data.groupID))
+        .filter((m) => m.role === 'Owner' || m.role === 'Admin')
+        .map((m) => m.userID);
+      await groupNotice(this.deps, app, admins, group, {
+        operationType: NOTICE.JOIN_APPLICATION,
+        operatorID: caller.userID,
+        handleMessage: data.applyMessage,
+      });
+      return { status: 'WaitAdminApproval' };
+    }
+    const status = await this.admit(app, group, caller.userID, caller.userID, caller.connID);
+    const view = await this.viewFor(app, data.groupID, caller.userID);
+    return { status, group: view };
+  }
+
+  /**
+   * Adds `userID` (a join, an approved application or an invitation by `operatorID`): capacity
+   * checked in the storage transaction, one AVChatRoom per user, pushes and the join tip.
+   */
+  async admit(
+    app: number,
+    group: GroupRecord,
+    userID: string,
+    operatorID: string,
+    exceptConnID?: string,
+  ): Promise<'JoinedSuccess' | 'AlreadyInGroup'> {
+    const { storage } = this.deps;
+    const rules = GROUP_RULES[group.type];
     const result = await storage.addMember(
       app,
-      data.groupID,
-      caller.userID,
+      group.groupID,
+      userID,
       'Member',
       this.deps.now(),
-      group.type === 'ChatRoom',
+      rules.historyBeforeJoin,
     );
     if (result === 'missing')
-      throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${data.groupID} does not exist`);
+      throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${group.groupID} does not exist`);
     if (result === 'full') throw new ImError(ErrorCode.GROUP_FULL, 'the group is full');
-    const view = await this.viewFor(app, data.groupID, caller.userID);
-    if (result === 'already') return { status: 'AlreadyInGroup', group: view };
+    if (result === 'already') return 'AlreadyInGroup';
+    if (rules.single) {
+      for (const other of await storage.listUserGroups(app, userID)) {
+        if (other.group.type !== group.type || other.group.groupID === group.groupID) continue;
+        if (other.member.role === 'Owner') continue;
+        if (await storage.removeMember(app, other.group.groupID, userID)) {
+          await groupTip(this.deps, app, other.group, {
+            operationType: TIP.MEMBER_QUIT,
+            operatorID: userID,
+            userIDList: [userID],
+          });
+          await this.pushUpdated(app, other.group.groupID, userID);
+        }
+      }
+    }
     await pushTo(
       this.deps,
       app,
-      [caller.userID],
-      { push: 'groupListChanged', data: { groupID: data.groupID } },
-      caller.connID,
+      [userID],
+      { push: 'groupListChanged', data: { groupID: group.groupID } },
+      exceptConnID,
     );
-    await this.pushUpdated(app, data.groupID, caller.userID);
-    return { status: 'JoinedSuccess', group: view };
+    await this.pushUpdated(app, group.groupID, userID);
+    await groupTip(this.deps, app, group, {
+      operationType: TIP.MEMBER_JOIN,
+      operatorID,
+      userIDList: [userID],
+    });
+    return 'JoinedSuccess';
   }
 
   async quit(caller: Caller, data: OpData<'quitGroup'>): Promise<{ groupID: string }> {
@@ -227,7 +290,7 @@ export class GroupService {
     const group = await this.requireGroup(app, data.groupID);
     const member = await storage.getMember(app, data.groupID, caller.userID);
     if (!member) throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');
-    if (member.role === 'Owner' && group.type !== 'Private') {
+    if (member.role === 'Owner' && !GROUP_RULES[group.type].ownerMayQuit) {
       throw new ImError(ErrorCode.OWNER_CANNOT_QUIT, 'the owner cannot quit this group');
     }
     if (await storage.removeMember(app, data.groupID, caller.userID)) {
@@ -239,6 +302,11 @@ export class GroupService {
         caller.connID,
       );
       await this.pushUpdated(app, data.groupID, caller.userID);
+      await groupTip(this.deps, app, group, {
+        operationType: TIP.MEMBER_QUIT,
+        operatorID: caller.userID,
+        userIDList: [caller.userID],
+      });
     }
     return { groupID: data.groupID };
   }
@@ -257,7 +325,7 @@ export class GroupService {
   async profile(caller: Caller, data: OpData<'getGroupProfile'>): Promise<{ group: Group }> {
     const group = await this.requireGroup(caller.app, data.groupID);
     const member = await this.deps.storage.getMember(caller.app, data.groupID, caller.userID);
-    if (!member && group.type === 'Private')
+    if (!member && !GROUP_RULES[group.type].searchable)
       throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');
     return { group: await this.view(caller.app, group, member) };
   }
@@ -269,7 +337,7 @@ export class GroupService {
     const { storage } = this.deps;
     const group = await this.requireGroup(caller.app, data.groupID);
     if (
-      group.type === 'Private' &&
+      !GROUP_RULES[group.type].searchable &&
       !(await storage.getMember(caller.app, data.groupID, caller.userID))
     ) {
       throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');

@@ -26,10 +26,11 @@ import { ErrorCode } from '../../protocol/codes.js';
 import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { Message } from '../../protocol/types.js';
 import type { MessageListResult, OpData, PushFrame, SyncResult } from '../../protocol/wire.js';
+import { GROUP_RULES } from '../../protocol/group-rules.js';
 import { ImError, invalid } from '../errors.js';
 import { noSendLimits, SEND_FREQUENCY_LIMIT, type SendLimits } from '../limits.js';
 import { c2cKey, groupKey, type StoredMessage } from '../storage/types.js';
-import { isParticipant, resolveConversation, viewsFor } from './access.js';
+import { isParticipant, requireMayPost, resolveConversation, viewsFor } from './access.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
 import { PayloadService } from './payloads.js';
 import { messageView } from './views.js';
@@ -111,7 +112,7 @@ export class MessageService {
         'message send frequency exceeded: this user sends too fast',
       );
     }
-    const onlineOnly = data.options.onlineUserOnly === true;
+    let onlineOnly = data.options.onlineUserOnly === true;
     const control = data.options.messageControlInfo;
     const excludedFromUnreadCount = control?.excludedFromUnreadCount === true;
     const excludedFromLastMessage = control?.excludedFromLastMessage === true;
@@ -153,9 +154,11 @@ export class MessageService {
     } else {
       const group = await storage.getGroup(app, input.to);
       if (!group) throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${input.to} does not exist`);
-      if (!(await storage.getMember(app, input.to, caller.userID))) {
-        throw new ImError(ErrorCode.NO_PERMISSION, 'only members can send to this group');
-      }
+      const self = await storage.getMember(app, input.to, caller.userID);
+      if (!self) throw new ImError(ErrorCode.NO_PERMISSION, 'only members can send to this group');
+      requireMayPost(group, self, this.deps.now());
+      // AVChatRoom groups store no history (group-rules.ts): every message is online-only.
+      if (!GROUP_RULES[group.type].storesHistory) onlineOnly = true;
       convKey = groupKey(input.to);
       members = (await storage.allMembers(app, input.to)).map((m) => m.userID);
       if (receiverList.length > 0) {

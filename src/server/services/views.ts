@@ -159,7 +159,7 @@ export function groupView(
     muteAllMembers: group.muteAllMembers,
     joinOption: group.joinOption,
     groupCustomField: [],
-    isSupportTopic: false,
+    isSupportTopic: group.isSupportTopic,
   };
 }
 
@@ -172,7 +172,7 @@ export function memberView(member: MemberWithProfile): GroupMember {
     joinTime: member.joinTime,
     nameCard: member.nameCard,
     muteUntil: member.muteUntil,
-    memberCustomField: [],
+    memberCustomField: Object.entries(member.customFields).map(([key, value]) => ({ key, value })),
   };
 }
 

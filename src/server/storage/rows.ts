@@ -95,6 +95,8 @@ export interface GroupRow {
   mute_all: number;
   member_count: number;
   last_seq: number;
+  /** Schema version 4; absent in older rows. */
+  support_topic?: number;
 }
 
 export interface MemberRow {
@@ -103,6 +105,8 @@ export interface MemberRow {
   join_time: number;
   name_card: string;
   mute_until: number;
+  /** Schema version 4: JSON object of member custom fields. */
+  custom_fields?: string;
   read_seq: number | null;
   visible_seq: number | null;
 }
@@ -225,7 +229,18 @@ export function toGroup(row: GroupRow): GroupRecord {
     muteAllMembers: row.mute_all === 1,
     memberCount: row.member_count,
     lastSeq: row.last_seq,
+    isSupportTopic: row.support_topic === 1,
   };
+}
+
+function parseFields(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export function toMember(row: MemberRow): MemberRecord {
@@ -235,6 +250,7 @@ export function toMember(row: MemberRow): MemberRecord {
     joinTime: row.join_time,
     nameCard: row.name_card,
     muteUntil: row.mute_until,
+    customFields: parseFields(row.custom_fields),
     readSeq: row.read_seq ?? 0,
     visibleSeq: row.visible_seq ?? 0,
   };

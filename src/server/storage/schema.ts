@@ -270,6 +270,52 @@ CREATE TABLE IF NOT EXISTS conversation_group_members (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 4: groups. Custom group attributes and group counters, one row per key;
+ * group_applications by status for the admins' pending list; community topics and the
+ * community's isSupportTopic flag; group member custom fields (JSON object); AVChatRoom bans
+ * (deleteGroupMember with a duration).
+ */
+const MIGRATION_4 = `
+CREATE TABLE IF NOT EXISTS group_attributes (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (app_id, group_id, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_counters (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (app_id, group_id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_applications_status ON group_applications (app_id, group_id, status);
+ALTER TABLE im_groups ADD COLUMN support_topic INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_members ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE IF NOT EXISTS group_bans (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (app_id, group_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS group_topics (
+  app_id INTEGER NOT NULL,
+  group_id TEXT NOT NULL,
+  topic_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  avatar TEXT NOT NULL,
+  introduction TEXT NOT NULL,
+  notification TEXT NOT NULL,
+  custom_data TEXT NOT NULL,
+  mute_all INTEGER NOT NULL DEFAULT 0,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (app_id, group_id, topic_id)
+) WITHOUT ROWID;
+`;
+
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
@@ -277,6 +323,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 3, sql: MIGRATION_3 },
 
   // [issue 5: groups] version 4
+  { version: 4, sql: MIGRATION_4 },
 
   // [issue 6: users and relationships] version 5
 ];

@@ -26,10 +26,17 @@ import {
   type UserRow,
 } from './rows.js';
 import { groupKey } from './types.js';
+import * as sqlGroups from './sqlite-groups.js';
 import type {
   AddMemberResult,
   AppRecord,
   AppendResult,
+  GroupApplicationRecord,
+  GroupPatch,
+  MapChange,
+  MemberPatch,
+  TopicPatch,
+  TopicRecord,
   ConversationSettings,
   ExtensionRecord,
   ExtensionWrite,
@@ -126,7 +133,7 @@ const DEFAULT_RECEIVE_OPT: ReceiveOpt = {
 
 const GROUP_SELECT = `SELECT g.*, c.last_seq FROM im_groups g JOIN conversations c ON c.conv_id = g.conv_id`;
 
-const MEMBER_SELECT = `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, uc.read_seq,
+const MEMBER_SELECT = `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, uc.read_seq,
     uc.visible_seq
   FROM group_members gm
   JOIN im_groups g ON g.app_id = gm.app_id AND g.group_id = gm.group_id
@@ -1321,7 +1328,7 @@ export class SqliteStorage implements Storage {
     limit: number,
   ): Promise<MemberWithProfile[]> {
     const rows = this.all<MemberRow & { nick: string | null; avatar: string | null }>(
-      `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, NULL AS read_seq,
+      `SELECT gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, NULL AS read_seq,
          NULL AS visible_seq, u.nick, u.avatar
        FROM group_members gm LEFT JOIN users u ON u.app_id = gm.app_id AND u.user_id = gm.user_id
        WHERE gm.app_id = ? AND gm.group_id = ? ORDER BY gm.id LIMIT ? OFFSET ?`,
@@ -1434,7 +1441,7 @@ export class SqliteStorage implements Storage {
     userID: string,
   ): Promise<{ group: GroupRecord; member: MemberRecord }[]> {
     const rows = this.all<GroupRow & MemberRow>(
-      `SELECT g.*, c.last_seq, gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, uc.read_seq,
+      `SELECT g.*, c.last_seq, gm.user_id, gm.role, gm.join_time, gm.name_card, gm.mute_until, gm.custom_fields, uc.read_seq,
          uc.visible_seq
        FROM group_members gm
        JOIN im_groups g ON g.app_id = gm.app_id AND g.group_id = gm.group_id
@@ -1489,6 +1496,114 @@ export class SqliteStorage implements Storage {
   }
 
   // [issue 5: groups]
+  async updateGroup(
+    app: number,
+    groupID: string,
+    patch: GroupPatch,
+    now: number,
+  ): Promise<GroupRecord | null> {
+    if (!sqlGroups.updateGroup(this.db, app, groupID, patch, now)) return null;
+    return this.getGroup(app, groupID);
+  }
+
+  async updateMember(
+    app: number,
+    groupID: string,
+    userID: string,
+    patch: MemberPatch,
+  ): Promise<boolean> {
+    return sqlGroups.updateMember(this.db, app, groupID, userID, patch);
+  }
+
+  async transferOwner(app: number, groupID: string, from: string, to: string): Promise<boolean> {
+    return sqlGroups.transferOwner(this.db, app, groupID, from, to);
+  }
+
+  async dismissGroup(app: number, groupID: string): Promise<string[]> {
+    return sqlGroups.dismissGroup(this.db, app, groupID);
+  }
+
+  async getGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+  ): Promise<GroupApplicationRecord | null> {
+    return sqlGroups.getGroupApplication(this.db, app, groupID, userID);
+  }
+
+  async pendingApplicationsFor(app: number, userID: string): Promise<GroupApplicationRecord[]> {
+    return sqlGroups.pendingApplicationsFor(this.db, app, userID);
+  }
+
+  async resolveGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+    status: 'Agree' | 'Reject',
+  ): Promise<boolean> {
+    return sqlGroups.resolveGroupApplication(this.db, app, groupID, userID, status);
+  }
+
+  async getGroupAttributes(app: number, groupID: string): Promise<Record<string, string>> {
+    return sqlGroups.readMap(this.db, 'group_attributes', app, groupID);
+  }
+
+  async changeGroupAttributes(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>> {
+    return sqlGroups.changeMap(this.db, 'group_attributes', app, groupID, change);
+  }
+
+  async banMember(app: number, groupID: string, userID: string, until: number): Promise<void> {
+    sqlGroups.banMember(this.db, app, groupID, userID, until);
+  }
+
+  async bannedUntil(app: number, groupID: string, userID: string): Promise<number> {
+    return sqlGroups.bannedUntil(this.db, app, groupID, userID);
+  }
+
+  async setSupportTopic(app: number, groupID: string): Promise<void> {
+    sqlGroups.setSupportTopic(this.db, app, groupID);
+  }
+
+  async createTopic(
+    app: number,
+    topic: TopicRecord,
+    max: number,
+  ): Promise<'created' | 'taken' | 'limit'> {
+    return sqlGroups.createTopic(this.db, app, topic, max);
+  }
+
+  async listTopics(app: number, groupID: string): Promise<TopicRecord[]> {
+    return sqlGroups.listTopics(this.db, app, groupID);
+  }
+
+  async updateTopic(
+    app: number,
+    groupID: string,
+    topicID: string,
+    patch: TopicPatch,
+  ): Promise<TopicRecord | null> {
+    return sqlGroups.updateTopic(this.db, app, groupID, topicID, patch);
+  }
+
+  async deleteTopic(app: number, groupID: string, topicID: string): Promise<boolean> {
+    return sqlGroups.deleteTopic(this.db, app, groupID, topicID);
+  }
+
+  async getGroupCounters(app: number, groupID: string): Promise<Record<string, string>> {
+    return sqlGroups.readMap(this.db, 'group_counters', app, groupID);
+  }
+
+  async changeGroupCounters(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>> {
+    return sqlGroups.changeMap(this.db, 'group_counters', app, groupID, change);
+  }
 
   // [issue 6: users and relationships]
 

@@ -225,6 +225,8 @@ export interface GroupRecord {
   muteAllMembers: boolean;
   memberCount: number;
   lastSeq: number;
+  /** A Community with topics (createGroup isSupportTopic). */
+  isSupportTopic: boolean;
 }
 
 export interface MemberRecord {
@@ -233,6 +235,8 @@ export interface MemberRecord {
   joinTime: number;
   nameCard: string;
   muteUntil: number;
+  /** setGroupMemberCustomField: key -> value. */
+  customFields: Record<string, string>;
   /** From the member's conversation row. */
   readSeq: number;
   visibleSeq: number;
@@ -304,6 +308,55 @@ export type ConversationGroupOp =
 export type ConversationGroupResult = 'ok' | 'missing' | 'exists' | 'full' | 'markLimit';
 
 // [issue 5: groups]
+/** updateGroupProfile's fields (each optional). */
+export interface GroupPatch {
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  maxMemberCount?: number;
+  joinOption?: JoinOption;
+  muteAllMembers?: boolean;
+}
+
+/** setGroupMemberRole / MuteTime / NameCard. */
+export interface MemberPatch {
+  role?: MemberRole;
+  muteUntil?: number;
+  nameCard?: string;
+  /** Stored as a JSON object. */
+  customFields?: Record<string, string>;
+}
+
+export interface GroupApplicationRecord {
+  groupID: string;
+  userID: string;
+  message: string;
+  time: number;
+  status: 'pending' | 'Agree' | 'Reject';
+}
+
+export interface TopicRecord {
+  topicID: string;
+  groupID: string;
+  topicName: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  customData: string;
+  muteAllMembers: boolean;
+  createTime: number;
+}
+
+export type TopicPatch = Partial<
+  Pick<
+    TopicRecord,
+    'topicName' | 'avatar' | 'introduction' | 'notification' | 'customData' | 'muteAllMembers'
+  >
+>;
+
+/** A key-value map change computed inside the storage transaction; throw to refuse. */
+export type MapChange = (current: Record<string, string>) => Record<string, string>;
 
 // [issue 6: users and relationships]
 
@@ -584,6 +637,63 @@ export interface Storage {
   ): Promise<ConversationGroupResult>;
 
   // [issue 5: groups]
+  /** Applies the patch, bumps infoSequence and lastInfoTime; null when the group is gone. */
+  updateGroup(
+    app: number,
+    groupID: string,
+    patch: GroupPatch,
+    now: number,
+  ): Promise<GroupRecord | null>;
+  /** false when the user is not a member. */
+  updateMember(app: number, groupID: string, userID: string, patch: MemberPatch): Promise<boolean>;
+  /** In one transaction: `to` becomes Owner, `from` a Member; false unless both are members. */
+  transferOwner(app: number, groupID: string, from: string, to: string): Promise<boolean>;
+  /** Deletes the group, its members and their conversation rows; answers the former members. */
+  dismissGroup(app: number, groupID: string): Promise<string[]>;
+  getGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+  ): Promise<GroupApplicationRecord | null>;
+  /** Pending applications to groups where `userID` is owner or admin, oldest first. */
+  pendingApplicationsFor(app: number, userID: string): Promise<GroupApplicationRecord[]>;
+  /** First handler wins: false when the application is no longer pending. */
+  resolveGroupApplication(
+    app: number,
+    groupID: string,
+    userID: string,
+    status: 'Agree' | 'Reject',
+  ): Promise<boolean>;
+  getGroupAttributes(app: number, groupID: string): Promise<Record<string, string>>;
+  /** Replaces the attribute map by `change(current)` inside one transaction; answers the new map. */
+  changeGroupAttributes(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>>;
+  getGroupCounters(app: number, groupID: string): Promise<Record<string, string>>;
+  setSupportTopic(app: number, groupID: string): Promise<void>;
+  /** AVChatRoom: the user may not join again before `until` (seconds). */
+  banMember(app: number, groupID: string, userID: string, until: number): Promise<void>;
+  /** 0 when not banned. */
+  bannedUntil(app: number, groupID: string, userID: string): Promise<number>;
+  /** false when the topicID is taken, or the community already has `max` topics. */
+  createTopic(app: number, topic: TopicRecord, max: number): Promise<'created' | 'taken' | 'limit'>;
+  /** Every topic of the community, by creation. */
+  listTopics(app: number, groupID: string): Promise<TopicRecord[]>;
+  updateTopic(
+    app: number,
+    groupID: string,
+    topicID: string,
+    patch: TopicPatch,
+  ): Promise<TopicRecord | null>;
+  deleteTopic(app: number, groupID: string, topicID: string): Promise<boolean>;
+  /** Same as changeGroupAttributes, for counters (values are decimal int64 strings). */
+  changeGroupCounters(
+    app: number,
+    groupID: string,
+    change: MapChange,
+  ): Promise<Record<string, string>>;
 
   // [issue 6: users and relationships]
 
