@@ -31,6 +31,9 @@ export const EVENT = {
   FRIEND_LIST_UPDATED: 'onFriendListUpdated',
   FRIEND_GROUP_LIST_UPDATED: 'onFriendGroupListUpdated',
   FRIEND_APPLICATION_LIST_UPDATED: 'onFriendApplicationListUpdated',
+  MY_FOLLOWERS_LIST_UPDATED: 'onMyFollowersListUpdated',
+  MY_FOLLOWING_LIST_UPDATED: 'onMyFollowingListUpdated',
+  MUTUAL_FOLLOWERS_LIST_UPDATED: 'onMutualFollowersListUpdated',
   KICKED_OUT: 'kickedOut',
   ERROR: 'error',
   NET_STATE_CHANGE: 'netStateChange',
@@ -97,6 +100,32 @@ export const TYPES = {
   ALLOW_TYPE_ALLOW_ANY: 'AllowType_Type_AllowAny',
   ALLOW_TYPE_NEED_CONFIRM: 'AllowType_Type_NeedConfirm',
   ALLOW_TYPE_DENY_ANY: 'AllowType_Type_DenyAny',
+
+  USER_STATUS_UNKNOWN: 0,
+  USER_STATUS_ONLINE: 1,
+  USER_STATUS_OFFLINE: 2,
+  USER_STATUS_UNLOGINED: 3,
+
+  SNS_ADD_TYPE_SINGLE: 'Add_Type_Single',
+  SNS_ADD_TYPE_BOTH: 'Add_Type_Both',
+  SNS_DELETE_TYPE_SINGLE: 'Delete_Type_Single',
+  SNS_DELETE_TYPE_BOTH: 'Delete_Type_Both',
+  SNS_APPLICATION_TYPE_BOTH: 'Pendency_Type_Both',
+  SNS_APPLICATION_SENT_TO_ME: 'Pendency_Type_ComeIn',
+  SNS_APPLICATION_SENT_BY_ME: 'Pendency_Type_SendOut',
+  SNS_APPLICATION_AGREE: 'Response_Action_Agree',
+  SNS_APPLICATION_AGREE_AND_ADD: 'Response_Action_AgreeAndAdd',
+  SNS_CHECK_TYPE_BOTH: 'CheckResult_Type_Both',
+  SNS_CHECK_TYPE_SINGLE: 'CheckResult_Type_Single',
+  SNS_TYPE_NO_RELATION: 'CheckResult_Type_NoRelation',
+  SNS_TYPE_A_WITH_B: 'CheckResult_Type_AWithB',
+  SNS_TYPE_B_WITH_A: 'CheckResult_Type_BWithA',
+  SNS_TYPE_BOTH_WAY: 'CheckResult_Type_BothWay',
+
+  FOLLOW_TYPE_NONE: 0,
+  FOLLOW_TYPE_IN_MY_FOLLOWERS_LIST: 1,
+  FOLLOW_TYPE_IN_MY_FOLLOWING_LIST: 2,
+  FOLLOW_TYPE_IN_BOTH_LISTS: 3,
 
   KICKED_OUT_MULT_ACCOUNT: 'multipleAccount',
   KICKED_OUT_MULT_DEVICE: 'multipleDevice',
@@ -176,4 +205,30 @@ export const LIMITS = {
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
+  /** Profile custom fields (`Tag_Profile_Custom_*`) per user; key suffix and string value bytes. */
+  profileCustomFields: 20,
+  profileCustomKeyBytes: 8,
+  profileCustomValueBytes: 500,
+  /** Friend custom fields (`Tag_SNS_Custom_*`) per friend. */
+  friendCustomFields: 20,
+  customStatusBytes: 100,
+  userStatusBatch: 500,
+  statusSubscribeBatch: 100,
+  /** Subscriptions per user; the oldest is evicted past it. */
+  statusSubscriptions: 200,
+  friends: 3000,
+  deleteFriendBatch: 100,
+  checkFriendBatch: 1000,
+  addFriendSourceBytes: 8,
+  addFriendWordingBytes: 256,
+  friendRemarkBytes: 96,
+  friendGroupNameBytes: 30,
+  friendGroups: 100,
+  friendGroupBatch: 1000,
+  blacklistBatch: 1000,
+  blacklist: 1000,
+  followBatch: 20,
+  following: 5000,
+  followInfoBatch: 100,
+  followListPage: 500,
 } as const;

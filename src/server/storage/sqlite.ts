@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { MemberRole } from '../../protocol/constants.js';
 import { TYPES } from '../../protocol/constants.js';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { SqliteRelations } from './sqlite-relations.js';
 import {
   PROFILE_COLUMNS,
   toApp,
@@ -302,6 +303,10 @@ export class SqliteStorage implements Storage {
       if (value === undefined) continue;
       sets.push(`${column} = ?`);
       values.push(value);
+    }
+    if (patch.customFields && Object.keys(patch.customFields).length > 0) {
+      sets.push('custom_fields = json_patch(custom_fields, ?)');
+      values.push(JSON.stringify(patch.customFields));
     }
     this.run(
       `UPDATE users SET ${sets.join(', ')} WHERE app_id = ? AND user_id = ?`,
@@ -1409,6 +1414,10 @@ export class SqliteStorage implements Storage {
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
+  private relationStore?: SqliteRelations;
+  get relations(): SqliteRelations {
+    return (this.relationStore ??= new SqliteRelations(this.db));
+  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
