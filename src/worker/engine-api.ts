@@ -23,6 +23,7 @@ import { refreshGroups } from './sync.js';
 // [issue 5: groups]
 
 // [issue 6: users and relationships]
+import { userHandlers } from './engine-users.js';
 
 const handlers: Record<string, Handler> = {
   ...messageHandlers,
@@ -32,6 +33,7 @@ const handlers: Record<string, Handler> = {
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
+  ...userHandlers,
 
   getMessageList,
   getConversationList: (e) => ({ conversationList: e.data.book.all() }),

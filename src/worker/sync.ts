@@ -19,6 +19,7 @@ import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
 import { applyMessagePush } from './pushes.js';
+import { applyUserPush, refetchUserLists } from './engine-users.js';
 import { errorText } from './util.js';
 
 export async function catchUp(e: Engine, session: number, login: LoginResult): Promise<void> {
@@ -55,6 +56,7 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     // [issue 5: groups]
 
     // [issue 6: users and relationships]
+    void refetchUserLists(e);
 
     e.syncedSession = session;
     data.conversationsChanged();
@@ -107,6 +109,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       // [issue 5: groups]
 
       // [issue 6: users and relationships]
+      if (applyUserPush(e, frame)) return;
 
       // Recalls, modifications, receipts, extensions, reactions, pins, settings, online messages.
       await applyMessagePush(e, frame);
