@@ -222,10 +222,11 @@ export function profileView(k: Kit) {
           part="block-button"
           @click=${() =>
             this.act(async (c) => {
-              if (this.blocked) await c.removeFromBlacklist({ userIDList: [id] });
-              else await c.addToBlacklist({ userIDList: [id] });
-              this.blocked = !this.blocked;
-              return this.blocked ? 'Blocked' : 'Unblocked';
+              const block = !this.blocked;
+              if (block) await c.addToBlacklist({ userIDList: [id] });
+              else await c.removeFromBlacklist({ userIDList: [id] });
+              this.blocked = block;
+              return block ? 'Blocked' : 'Unblocked';
             })}
         >
           ${this.blocked ? 'Unblock' : 'Block'}
