@@ -122,11 +122,6 @@ export const TYPES = {
   SNS_TYPE_B_WITH_A: 'CheckResult_Type_BWithA',
   SNS_TYPE_BOTH_WAY: 'CheckResult_Type_BothWay',
 
-  FOLLOW_TYPE_NONE: 0,
-  FOLLOW_TYPE_IN_MY_FOLLOWERS_LIST: 1,
-  FOLLOW_TYPE_IN_MY_FOLLOWING_LIST: 2,
-  FOLLOW_TYPE_IN_BOTH_LISTS: 3,
-
   KICKED_OUT_MULT_ACCOUNT: 'multipleAccount',
   KICKED_OUT_MULT_DEVICE: 'multipleDevice',
   KICKED_OUT_USERSIG_EXPIRED: 'userSigExpired',

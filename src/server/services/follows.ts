@@ -8,12 +8,15 @@
  * and to the other user (followers, and mutual when it changed).
  */
 import { ErrorCode } from '../../protocol/codes.js';
-import { LIMITS, TYPES } from '../../protocol/constants.js';
+import { LIMITS } from '../../protocol/constants.js';
 import type { FollowInfo, FollowListPage, RelationFailure } from '../../protocol/types.js';
 import type { OpData, PushFrame } from '../../protocol/wire.js';
 import { invalid } from '../errors.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
 import { profileView } from './views.js';
+
+/** checkFollowType values (Tencent's web SDK answers these numbers; it has no TYPES for them). */
+const FOLLOW_TYPE = { NONE: 0, FOLLOWER: 1, FOLLOWING: 2, BOTH: 3 } as const;
 
 type Change = Extract<PushFrame, { push: 'followListUpdated' }>['data'][number];
 
@@ -144,12 +147,12 @@ export class FollowService {
         userID: id,
         followType:
           following && follower
-            ? TYPES.FOLLOW_TYPE_IN_BOTH_LISTS
+            ? FOLLOW_TYPE.BOTH
             : following
-              ? TYPES.FOLLOW_TYPE_IN_MY_FOLLOWING_LIST
+              ? FOLLOW_TYPE.FOLLOWING
               : follower
-                ? TYPES.FOLLOW_TYPE_IN_MY_FOLLOWERS_LIST
-                : TYPES.FOLLOW_TYPE_NONE,
+                ? FOLLOW_TYPE.FOLLOWER
+                : FOLLOW_TYPE.NONE,
       };
     });
   }
