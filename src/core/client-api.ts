@@ -14,15 +14,6 @@ import type {
   Profile,
   Reaction,
 } from '../protocol/types.js';
-import type {
-  FollowInfo,
-  FollowListPage,
-  Friend,
-  FriendApplicationList,
-  FriendGroup,
-  RelationFailure,
-  UserStatus,
-} from '../protocol/types.js';
 import type { ChatClient } from './client-types.js';
 import { ClientCore } from './client-core.js';
 import { mergeReceipts, messageRef, sameConversation } from './message-args.js';
@@ -33,6 +24,7 @@ type ExtensionResult = {
   failureExtensionList: (MessageExtension & { code: number })[];
 };
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ClientApi extends ClientCore {
   protected readonly memory = new MessageMemory();
 
@@ -210,115 +202,74 @@ export abstract class ClientApi extends ClientCore {
   // [issue 5: groups]
 
   // [issue 6: users and relationships]
-  getUserStatus(options: { userIDList: string[] }) {
-    return this.call<{ successUserList: UserStatus[]; failureUserList: RelationFailure[] }>(
-      'getUserStatus',
-      options,
-    );
-  }
-  setSelfStatus(options: { customStatus?: string }) {
-    return this.call<UserStatus>('setSelfStatus', options ?? {});
-  }
-  subscribeUserStatus(options: { userIDList: string[] }) {
-    return this.call<{ failureUserList: RelationFailure[] }>('subscribeUserStatus', options);
-  }
-  unsubscribeUserStatus(options?: { userIDList?: string[] }) {
-    return this.call<{ failureUserList: RelationFailure[] }>(
-      'unsubscribeUserStatus',
-      options ?? {},
-    );
-  }
-  getFriendList() {
-    return this.call<Friend[]>('getFriendList');
-  }
-  addFriend(options: Parameters<ChatClient['addFriend']>[0]) {
-    return this.call<{ userID: string; code: number; message: string }>('addFriend', options);
-  }
-  deleteFriend(options: Parameters<ChatClient['deleteFriend']>[0]) {
-    return this.call<{ successUserIDList: string[]; failureUserIDList: RelationFailure[] }>(
-      'deleteFriend',
-      options,
-    );
-  }
-  checkFriend(options: Parameters<ChatClient['checkFriend']>[0]) {
-    return this.call<{
-      successUserIDList: { userID: string; code: number; relation: string }[];
-      failureUserIDList: RelationFailure[];
-    }>('checkFriend', options);
-  }
-  getFriendProfile(options: { userIDList: string[] }) {
-    return this.call<{ friendList: Friend[]; failureUserIDList: RelationFailure[] }>(
-      'getFriendProfile',
-      options,
-    );
-  }
-  updateFriend(options: Parameters<ChatClient['updateFriend']>[0]) {
-    return this.call<Friend>('updateFriend', options);
-  }
-  getFriendApplicationList() {
-    return this.call<FriendApplicationList>('getFriendApplicationList');
-  }
-  acceptFriendApplication(options: Parameters<ChatClient['acceptFriendApplication']>[0]) {
-    return this.call<{ userID: string }>('acceptFriendApplication', options);
-  }
-  refuseFriendApplication(options: { userID: string }) {
-    return this.call<{ userID: string }>('refuseFriendApplication', options);
-  }
-  deleteFriendApplication(options: { userID: string; type: string }) {
-    return this.call<{ userID: string }>('deleteFriendApplication', options);
-  }
-  setFriendApplicationRead() {
-    return this.call<Record<string, never>>('setFriendApplicationRead');
-  }
-  getFriendGroupList() {
-    return this.call<FriendGroup[]>('getFriendGroupList');
-  }
-  createFriendGroup(options: { name: string; userIDList?: string[] }) {
-    return this.call<FriendGroupResult>('createFriendGroup', options);
-  }
-  deleteFriendGroup(options: { name: string }) {
-    return this.call<{ name: string }>('deleteFriendGroup', options);
-  }
-  addToFriendGroup(options: { name: string; userIDList: string[] }) {
-    return this.call<FriendGroupResult>('addToFriendGroup', options);
-  }
-  removeFromFriendGroup(options: { name: string; userIDList: string[] }) {
-    return this.call<FriendGroupResult>('removeFromFriendGroup', options);
-  }
-  renameFriendGroup(options: { oldName: string; newName: string }) {
-    return this.call<FriendGroupResult>('renameFriendGroup', options);
-  }
-  getBlacklist() {
-    return this.call<string[]>('getBlacklist');
-  }
-  addToBlacklist(options: { userIDList: string[] }) {
-    return this.call<string[]>('addToBlacklist', options);
-  }
-  removeFromBlacklist(options: { userIDList: string[] }) {
-    return this.call<string[]>('removeFromBlacklist', options);
-  }
-  followUser(userIDList: string[]) {
-    return this.call<FollowResult>('followUser', { userIDList });
-  }
-  unfollowUser(userIDList: string[]) {
-    return this.call<FollowResult>('unfollowUser', { userIDList });
-  }
-  getMyFollowersList(startIndex?: string) {
-    return this.call<FollowListPage>('getMyFollowersList', { nextCursor: startIndex ?? '' });
-  }
-  getMyFollowingList(startIndex?: string) {
-    return this.call<FollowListPage>('getMyFollowingList', { nextCursor: startIndex ?? '' });
-  }
-  getMutualFollowersList(startIndex?: string) {
-    return this.call<FollowListPage>('getMutualFollowersList', { nextCursor: startIndex ?? '' });
-  }
-  getUserFollowInfo(userIDList?: string[]) {
-    return this.call<FollowInfo[]>('getUserFollowInfo', { userIDList: userIDList ?? [] });
-  }
-  checkFollowType(userIDList: string[]) {
-    return this.call<{ userID: string; followType: number }[]>('checkFollowType', { userIDList });
-  }
 }
 
-type FriendGroupResult = { friendGroup: FriendGroup; failureUserIDList: RelationFailure[] };
-type FollowResult = { successUserIDList: string[]; failureUserIDList: RelationFailure[] };
+/**
+ * Users and relationships (issue 6): methods that hand their options to the engine as they are,
+ * installed on the prototype from these lists (same names as Tencent's; the engine validates).
+ */
+const USER_METHODS = [
+  'getUserStatus',
+  'setSelfStatus',
+  'subscribeUserStatus',
+  'unsubscribeUserStatus',
+  'getFriendList',
+  'addFriend',
+  'deleteFriend',
+  'checkFriend',
+  'getFriendProfile',
+  'updateFriend',
+  'getFriendApplicationList',
+  'acceptFriendApplication',
+  'refuseFriendApplication',
+  'deleteFriendApplication',
+  'setFriendApplicationRead',
+  'getFriendGroupList',
+  'createFriendGroup',
+  'deleteFriendGroup',
+  'addToFriendGroup',
+  'removeFromFriendGroup',
+  'renameFriendGroup',
+  'getBlacklist',
+  'addToBlacklist',
+  'removeFromBlacklist',
+] as const;
+/** Tencent passes these a userID list: sent as `{userIDList}`. */
+const USER_LIST_METHODS = [
+  'followUser',
+  'unfollowUser',
+  'checkFollowType',
+  'getUserFollowInfo',
+] as const;
+/** Tencent passes these a start cursor: sent as `{nextCursor}`. */
+const CURSOR_METHODS = [
+  'getMyFollowersList',
+  'getMyFollowingList',
+  'getMutualFollowersList',
+] as const;
+
+type Caller = { call(method: string, payload?: unknown): Promise<unknown> };
+const proto = ClientApi.prototype as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
+for (const name of USER_METHODS) {
+  proto[name] = function (this: Caller, options?: unknown) {
+    return this.call(name, options ?? {});
+  };
+}
+for (const name of USER_LIST_METHODS) {
+  proto[name] = function (this: Caller, userIDList?: unknown) {
+    return this.call(name, { userIDList: userIDList ?? [] });
+  };
+}
+for (const name of CURSOR_METHODS) {
+  proto[name] = function (this: Caller, startIndex?: unknown) {
+    return this.call(name, { nextCursor: startIndex ?? '' });
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ClientApi extends Pick<
+  ChatClient,
+  | (typeof USER_METHODS)[number]
+  | (typeof USER_LIST_METHODS)[number]
+  | (typeof CURSOR_METHODS)[number]
+> {}
