@@ -14,8 +14,11 @@ import type { Kit } from './kit.js';
 import { reactive } from './reactive.js';
 import { statusKit } from './status.js';
 
-/** Friends' statuses are subscribed in batches of this size (Tencent's per-call limit). */
-const SUBSCRIBE_BATCH = 100;
+/**
+ * Friends' statuses are read in batches of this size (getUserStatus's per-call limit). Changes of
+ * friends arrive without a subscription, so the list leaves the 200 subscriptions to others.
+ */
+const STATUS_BATCH = 500;
 
 /** The view class, built over the initial script's kit (kit.ts). */
 export function contactListView(k: Kit) {
@@ -48,7 +51,7 @@ export function contactListView(k: Kit) {
     private loaded = false;
     private dialogReady = false;
 
-    private subscribed = new Set<string>();
+    private known = new Set<string>();
     private loadToken = 0;
 
     constructor(private readonly host: ImContactList) {
@@ -105,7 +108,7 @@ export function contactListView(k: Kit) {
 
     clientChanged(client: ChatClient | null): void {
       this.loadToken++;
-      this.subscribed.clear();
+      this.known.clear();
       this.friends = [];
       this.groups = [];
       this.applications = [];
@@ -142,7 +145,7 @@ export function contactListView(k: Kit) {
     private setFriends(list: Friend[]): void {
       this.friends = list;
       this.loaded = true;
-      void this.subscribe(list.map((f) => f.userID).filter((id) => !this.subscribed.has(id)));
+      void this.readStatus(list.map((f) => f.userID).filter((id) => !this.known.has(id)));
     }
 
     private setApplications(data: FriendApplicationList): void {
@@ -150,17 +153,23 @@ export function contactListView(k: Kit) {
       this.unreadRequests = data.unreadCount;
     }
 
-    /** Subscribe to new friends' status (the answer arrives as USER_STATUS_UPDATED). */
-    private async subscribe(ids: string[]): Promise<void> {
+    /** Reads new friends' status; later changes come as USER_STATUS_UPDATED. */
+    private async readStatus(ids: string[]): Promise<void> {
       const client = this.client;
       if (!client || ids.length === 0) return;
-      for (const id of ids) this.subscribed.add(id);
+      for (const id of ids) this.known.add(id);
       try {
-        for (let i = 0; i < ids.length; i += SUBSCRIBE_BATCH) {
-          await client.subscribeUserStatus({ userIDList: ids.slice(i, i + SUBSCRIBE_BATCH) });
+        for (let i = 0; i < ids.length; i += STATUS_BATCH) {
+          const res = await client.getUserStatus({ userIDList: ids.slice(i, i + STATUS_BATCH) });
+          if (client !== this.client) return;
+          const next = new Map(this.statuses);
+          // A push that arrived meanwhile is newer than this answer.
+          for (const st of res.data.successUserList)
+            if (!next.has(st.userID)) next.set(st.userID, st);
+          this.statuses = next;
         }
       } catch (error) {
-        for (const id of ids) this.subscribed.delete(id);
+        for (const id of ids) this.known.delete(id);
         this.fail(error);
       }
     }

@@ -12,7 +12,8 @@ import { kit } from './kit.js';
  * @summary Friends grouped by friend group with online dots, friend requests, and the blocklist.
  *
  * Three tabs: **Friends** (one section per friend group, then the friends in none; a status dot
- * per friend from `USER_STATUS_UPDATED`, the element subscribes to its friends' status), **Requests**
+ * per friend, read once and then kept by `USER_STATUS_UPDATED`, which reaches a user for their
+ * friends without a subscription), **Requests**
  * (incoming ones with Accept / Refuse, outgoing ones marked pending; opening the tab marks them
  * read) and **Blocked** (with Unblock). "Add friend" opens a dialog (loaded on first use) that
  * looks a user up by ID and sends the request. Every list follows the client's events, so a change
