@@ -13,7 +13,8 @@
  *   `{userIDList, isAdd}`.
  * After a change made through this engine the lists it touches are read again from the server (the
  * authority), so the answer, the cache and every tab agree even where the server does not push to
- * the socket that asked.
+ * the socket that asked. The four lists are also kept in the IndexedDB cache (keys `rel:*`), so a
+ * tab opened while the server is unreachable still gets the last known ones.
  */
 import { EVENT } from '../protocol/constants.js';
 import type { Friend, FriendApplicationList, FriendGroup, UserStatus } from '../protocol/types.js';
@@ -39,24 +40,67 @@ function state(e: Engine): UserState {
 
 type List = 'friends' | 'applications' | 'groups' | 'blacklist';
 
+const CACHE_KEY: Record<List, string> = {
+  friends: 'rel:friends',
+  applications: 'rel:applications',
+  groups: 'rel:friendGroups',
+  blacklist: 'rel:blacklist',
+};
+
+const isArray = (v: unknown): v is unknown => Array.isArray(v);
+const isApplications = (v: unknown): v is unknown =>
+  typeof v === 'object' &&
+  v !== null &&
+  Array.isArray((v as FriendApplicationList).friendApplicationList);
+
+function remember(e: Engine, list: List, value: unknown): void {
+  void e.data.cache?.set(CACHE_KEY[list], value);
+}
+
+/**
+ * A list for a tab: from memory while it is current (this session caught up, or no connection),
+ * else from the cache while disconnected, else from the server.
+ */
+async function current<K extends List>(e: Engine, list: K): Promise<UserState[K]> {
+  const s = state(e);
+  const fresh = e.conn.state !== 'connected' || e.syncedSession === e.session;
+  if (s[list] && fresh) return s[list];
+  if (!s[list] && e.conn.state !== 'connected') {
+    const cached = await e.data.cache?.get(
+      CACHE_KEY[list],
+      list === 'applications' ? isApplications : isArray,
+    );
+    if (cached) {
+      (s as Record<List, unknown>)[list] = cached;
+      return cached as UserState[K];
+    }
+  }
+  await FETCH[list](e);
+  return state(e)[list];
+}
+
 async function fetchFriends(e: Engine): Promise<void> {
   const res = await e.conn.request<{ friendList: Friend[] }>('getFriendList', {});
   state(e).friends = res.friendList;
+  remember(e, 'friends', res.friendList);
   e.broadcast(EVENT.FRIEND_LIST_UPDATED, res.friendList);
 }
 async function fetchApplications(e: Engine): Promise<void> {
   const res = await e.conn.request<FriendApplicationList>('getFriendApplicationList', {});
   state(e).applications = res;
+  remember(e, 'applications', res);
   e.broadcast(EVENT.FRIEND_APPLICATION_LIST_UPDATED, res);
 }
 async function fetchGroups(e: Engine): Promise<void> {
   const res = await e.conn.request<{ friendGroupList: FriendGroup[] }>('getFriendGroupList', {});
   state(e).groups = res.friendGroupList;
+  remember(e, 'groups', res.friendGroupList);
   e.broadcast(EVENT.FRIEND_GROUP_LIST_UPDATED, res.friendGroupList);
 }
 async function fetchBlacklist(e: Engine): Promise<void> {
   const res = await e.conn.request<string[]>('getBlacklist', {});
   state(e).blacklist = res;
+  remember(e, 'blacklist', res);
   e.broadcast(EVENT.BLACKLIST_UPDATED, res);
 }
 
@@ -109,55 +153,27 @@ export const userHandlers: Record<string, Handler> = {
   subscribeUserStatus: read('subscribeUserStatus'),
   unsubscribeUserStatus: read('unsubscribeUserStatus'),
 
-  async getFriendList(e) {
-    const s = state(e);
-    if (s.friends && (e.conn.state !== 'connected' || e.syncedSession === e.session)) {
-      return s.friends;
-    }
-    await fetchFriends(e);
-    return state(e).friends;
-  },
+  getFriendList: (e) => current(e, 'friends'),
   addFriend: mutating('addFriend', ['friends', 'applications', 'groups']),
   deleteFriend: mutating('deleteFriend', ['friends', 'groups']),
   checkFriend: read('checkFriend'),
   getFriendProfile: read('getFriendProfile'),
   updateFriend: mutating('updateFriend', ['friends']),
 
-  async getFriendApplicationList(e) {
-    const s = state(e);
-    if (s.applications && (e.conn.state !== 'connected' || e.syncedSession === e.session)) {
-      return s.applications;
-    }
-    await fetchApplications(e);
-    return state(e).applications;
-  },
+  getFriendApplicationList: (e) => current(e, 'applications'),
   acceptFriendApplication: mutating('acceptFriendApplication', ['friends', 'applications']),
   refuseFriendApplication: mutating('refuseFriendApplication', ['applications']),
   deleteFriendApplication: mutating('deleteFriendApplication', ['applications']),
   setFriendApplicationRead: mutating('setFriendApplicationRead', ['applications']),
 
-  async getFriendGroupList(e) {
-    const s = state(e);
-    if (s.groups && (e.conn.state !== 'connected' || e.syncedSession === e.session)) {
-      return s.groups;
-    }
-    await fetchGroups(e);
-    return state(e).groups;
-  },
+  getFriendGroupList: (e) => current(e, 'groups'),
   createFriendGroup: mutating('createFriendGroup', ['groups', 'friends']),
   deleteFriendGroup: mutating('deleteFriendGroup', ['groups', 'friends']),
   addToFriendGroup: mutating('addToFriendGroup', ['groups', 'friends']),
   removeFromFriendGroup: mutating('removeFromFriendGroup', ['groups', 'friends']),
   renameFriendGroup: mutating('renameFriendGroup', ['groups', 'friends']),
 
-  async getBlacklist(e) {
-    const s = state(e);
-    if (s.blacklist && (e.conn.state !== 'connected' || e.syncedSession === e.session)) {
-      return s.blacklist;
-    }
-    await fetchBlacklist(e);
-    return state(e).blacklist;
-  },
+  getBlacklist: (e) => current(e, 'blacklist'),
   addToBlacklist: mutating('addToBlacklist', ['blacklist', 'friends', 'groups', 'applications']),
   removeFromBlacklist: mutating('removeFromBlacklist', ['blacklist']),
 
@@ -206,21 +222,25 @@ export function applyUserPush(e: Engine, frame: PushFrame): boolean {
       const gone = new Set([...deleted, ...added.map((f) => f.userID)]);
       const next = [...(s.friends ?? []).filter((f) => !gone.has(f.userID)), ...added];
       s.friends = next;
+      remember(e, 'friends', next);
       e.broadcast(EVENT.FRIEND_LIST_UPDATED, next);
       return true;
     }
     case 'friendApplicationListUpdated':
       s.applications = frame.data;
+      remember(e, 'applications', frame.data);
       e.broadcast(EVENT.FRIEND_APPLICATION_LIST_UPDATED, frame.data);
       return true;
     case 'friendGroupListUpdated':
       s.groups = frame.data.friendGroupList;
+      remember(e, 'groups', frame.data.friendGroupList);
       e.broadcast(EVENT.FRIEND_GROUP_LIST_UPDATED, frame.data.friendGroupList);
       // Friends carry the names of their groups.
       void fetchFriends(e).catch(() => undefined);
       return true;
     case 'blacklistUpdated':
       s.blacklist = frame.data.blacklist;
+      remember(e, 'blacklist', frame.data.blacklist);
       e.broadcast(EVENT.BLACKLIST_UPDATED, frame.data.blacklist);
       return true;
     case 'followListUpdated':
