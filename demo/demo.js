@@ -200,3 +200,8 @@ const fromQuery = new URLSearchParams(location.search).get('user');
 const remembered = fromQuery || sessionStorage.getItem(STORAGE_KEY);
 if (remembered) signIn(remembered);
 else showSignIn();
+
+// --- contacts (users and relationships) ---
+
+$('contacts').addEventListener('im-contact-select', (event) => open(event.detail.conversationID));
+$('me').addEventListener('im-profile-updated', () => notify('Profile saved.'));

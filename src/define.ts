@@ -26,6 +26,8 @@ import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
 // [issue 5: groups]
 
 // [issue 6: users and relationships]
+import { ImContactList } from './components/contact-list/contact-list.js';
+import { ImProfile } from './components/profile/profile.js';
 
 export interface IMChatGlobal {
   create: typeof create;
@@ -49,6 +51,8 @@ export const elements = {
   'im-chat': ImChat,
   'im-group-panel': ImGroupPanel,
   // [issue 6: users and relationships]
+  'im-contact-list': ImContactList,
+  'im-profile': ImProfile,
 
   'im-message': ImMessage,
   'im-message-actions': ImMessageActions,

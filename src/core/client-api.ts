@@ -30,6 +30,7 @@ type ExtensionResult = {
   failureExtensionList: (MessageExtension & { code: number })[];
 };
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class ClientApi extends ClientCore {
   protected readonly memory = new MessageMemory();
 
@@ -355,3 +356,73 @@ export abstract class ClientApi extends ClientCore {
 
   // [issue 6: users and relationships]
 }
+
+/**
+ * Users and relationships (issue 6): methods that hand their options to the engine as they are,
+ * installed on the prototype from these lists (same names as Tencent's; the engine validates).
+ */
+const USER_METHODS = [
+  'getUserStatus',
+  'setSelfStatus',
+  'subscribeUserStatus',
+  'unsubscribeUserStatus',
+  'getFriendList',
+  'addFriend',
+  'deleteFriend',
+  'checkFriend',
+  'getFriendProfile',
+  'updateFriend',
+  'getFriendApplicationList',
+  'acceptFriendApplication',
+  'refuseFriendApplication',
+  'deleteFriendApplication',
+  'setFriendApplicationRead',
+  'getFriendGroupList',
+  'createFriendGroup',
+  'deleteFriendGroup',
+  'addToFriendGroup',
+  'removeFromFriendGroup',
+  'renameFriendGroup',
+  'getBlacklist',
+  'addToBlacklist',
+  'removeFromBlacklist',
+] as const;
+/** Tencent passes these a userID list: sent as `{userIDList}`. */
+const USER_LIST_METHODS = [
+  'followUser',
+  'unfollowUser',
+  'checkFollowType',
+  'getUserFollowInfo',
+] as const;
+/** Tencent passes these a start cursor: sent as `{nextCursor}`. */
+const CURSOR_METHODS = [
+  'getMyFollowersList',
+  'getMyFollowingList',
+  'getMutualFollowersList',
+] as const;
+
+type Caller = { call(method: string, payload?: unknown): Promise<unknown> };
+const proto = ClientApi.prototype as unknown as Record<string, (arg?: unknown) => Promise<unknown>>;
+for (const name of USER_METHODS) {
+  proto[name] = function (this: Caller, options?: unknown) {
+    return this.call(name, options ?? {});
+  };
+}
+for (const name of USER_LIST_METHODS) {
+  proto[name] = function (this: Caller, userIDList?: unknown) {
+    return this.call(name, { userIDList: userIDList ?? [] });
+  };
+}
+for (const name of CURSOR_METHODS) {
+  proto[name] = function (this: Caller, startIndex?: unknown) {
+    return this.call(name, { nextCursor: startIndex ?? '' });
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ClientApi extends Pick<
+  ChatClient,
+  | (typeof USER_METHODS)[number]
+  | (typeof USER_LIST_METHODS)[number]
+  | (typeof CURSOR_METHODS)[number]
+> {}

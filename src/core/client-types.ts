@@ -14,6 +14,14 @@ import type {
   Reaction,
   Profile,
   Topic,
+  // [issue 6: users and relationships]
+  FollowInfo,
+  FollowListPage,
+  Friend,
+  FriendApplicationList,
+  FriendGroup,
+  RelationFailure,
+  UserStatus,
 } from '../protocol/types.js';
 import type { GroupApplication } from '../protocol/wire.js';
 
@@ -104,6 +112,8 @@ export interface UpdateMyProfileOptions {
   messageSettings?: number;
   level?: number;
   role?: number;
+  /** `Tag_Profile_Custom_*` keys; merged into the stored ones. */
+  profileCustomField?: { key: string; value: string | number }[];
 }
 
 export interface ChatClient {
@@ -472,6 +482,89 @@ export interface ChatClient {
   getJoinedCommunityList(): Promise<IMResponse<{ groupList: Group[] }>>;
 
   // [issue 6: users and relationships]
+  getUserStatus(options: {
+    userIDList: string[];
+  }): Promise<IMResponse<{ successUserList: UserStatus[]; failureUserList: RelationFailure[] }>>;
+  setSelfStatus(options: { customStatus?: string }): Promise<IMResponse<UserStatus>>;
+  subscribeUserStatus(options: {
+    userIDList: string[];
+  }): Promise<IMResponse<{ failureUserList: RelationFailure[] }>>;
+  unsubscribeUserStatus(options?: {
+    userIDList?: string[];
+  }): Promise<IMResponse<{ failureUserList: RelationFailure[] }>>;
+  getFriendList(): Promise<IMResponse<Friend[]>>;
+  addFriend(options: {
+    to: string;
+    source?: string;
+    wording?: string;
+    type?: string;
+    remark?: string;
+    groupName?: string;
+  }): Promise<IMResponse<{ userID: string; code: number; message: string }>>;
+  deleteFriend(options: {
+    userIDList: string[];
+    type?: string;
+  }): Promise<IMResponse<{ successUserIDList: string[]; failureUserIDList: RelationFailure[] }>>;
+  checkFriend(options: { userIDList: string[]; type?: string }): Promise<
+    IMResponse<{
+      successUserIDList: { userID: string; code: number; relation: string }[];
+      failureUserIDList: RelationFailure[];
+    }>
+  >;
+  getFriendProfile(options: {
+    userIDList: string[];
+  }): Promise<IMResponse<{ friendList: Friend[]; failureUserIDList: RelationFailure[] }>>;
+  updateFriend(options: {
+    userID: string;
+    remark?: string;
+    friendCustomField?: { key: string; value: string | number }[];
+  }): Promise<IMResponse<Friend>>;
+  getFriendApplicationList(): Promise<IMResponse<FriendApplicationList>>;
+  acceptFriendApplication(options: {
+    userID: string;
+    remark?: string;
+    type?: string;
+  }): Promise<IMResponse<{ userID: string }>>;
+  refuseFriendApplication(options: { userID: string }): Promise<IMResponse<{ userID: string }>>;
+  deleteFriendApplication(options: {
+    userID: string;
+    type: string;
+  }): Promise<IMResponse<{ userID: string }>>;
+  setFriendApplicationRead(): Promise<IMResponse<Record<string, never>>>;
+  getFriendGroupList(): Promise<IMResponse<FriendGroup[]>>;
+  createFriendGroup(options: {
+    name: string;
+    userIDList?: string[];
+  }): Promise<IMResponse<{ friendGroup: FriendGroup; failureUserIDList: RelationFailure[] }>>;
+  deleteFriendGroup(options: { name: string }): Promise<IMResponse<{ name: string }>>;
+  addToFriendGroup(options: {
+    name: string;
+    userIDList: string[];
+  }): Promise<IMResponse<{ friendGroup: FriendGroup; failureUserIDList: RelationFailure[] }>>;
+  removeFromFriendGroup(options: {
+    name: string;
+    userIDList: string[];
+  }): Promise<IMResponse<{ friendGroup: FriendGroup; failureUserIDList: RelationFailure[] }>>;
+  renameFriendGroup(options: {
+    oldName: string;
+    newName: string;
+  }): Promise<IMResponse<{ friendGroup: FriendGroup; failureUserIDList: RelationFailure[] }>>;
+  getBlacklist(): Promise<IMResponse<string[]>>;
+  addToBlacklist(options: { userIDList: string[] }): Promise<IMResponse<string[]>>;
+  removeFromBlacklist(options: { userIDList: string[] }): Promise<IMResponse<string[]>>;
+  followUser(
+    userIDList: string[],
+  ): Promise<IMResponse<{ successUserIDList: string[]; failureUserIDList: RelationFailure[] }>>;
+  unfollowUser(
+    userIDList: string[],
+  ): Promise<IMResponse<{ successUserIDList: string[]; failureUserIDList: RelationFailure[] }>>;
+  getMyFollowersList(startIndex?: string): Promise<IMResponse<FollowListPage>>;
+  getMyFollowingList(startIndex?: string): Promise<IMResponse<FollowListPage>>;
+  getMutualFollowersList(startIndex?: string): Promise<IMResponse<FollowListPage>>;
+  getUserFollowInfo(userIDList?: string[]): Promise<IMResponse<FollowInfo[]>>;
+  checkFollowType(
+    userIDList: string[],
+  ): Promise<IMResponse<{ userID: string; followType: number }[]>>;
 }
 
 // [issue 4: conversations]

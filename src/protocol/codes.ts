@@ -87,6 +87,20 @@ export const ErrorCode = {
   GROUP_ATTRIBUTES_NOT_JOINED: 2642,
 
   // [issue 6: users and relationships]
+  /** Relationship chain: already a friend / not a friend / already blocked / no such application or friend group. */
+  RELATION_INVALID: 30001,
+  /** Relationship chain: the user does not exist. */
+  RELATION_ACCOUNT_NOT_FOUND: 30003,
+  /** A count limit of the relationship chain (friends, friend groups, blocklist, following). */
+  RELATION_LIMIT: 30010,
+  /** addFriend: the target is in the caller's blocklist. */
+  FRIEND_TARGET_BLOCKED: 30515,
+  /** addFriend: the target's allowType is AllowType_Type_DenyAny. */
+  FRIEND_DENY_ANY: 30516,
+  /** addFriend: the caller is in the target's blocklist. */
+  FRIEND_IN_TARGET_BLACKLIST: 30525,
+  /** addFriend: the request waits for the target's approval (a result code, not an error). */
+  FRIEND_PENDING: 30539,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

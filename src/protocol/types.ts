@@ -374,3 +374,68 @@ export interface Topic {
 }
 
 // [issue 6: users and relationships]
+/** `USER_STATUS_UPDATED` items and getUserStatus results: statusType 0 unknown, 1 online, 2 offline, 3 unlogined. */
+export interface UserStatus {
+  userID: string;
+  statusType: 0 | 1 | 2 | 3;
+  customStatus: string;
+}
+
+export interface FriendCustomField {
+  key: string;
+  value: string | number;
+}
+
+export interface Friend {
+  userID: string;
+  remark: string;
+  /** Names of the caller's friend groups this friend is in. */
+  groupList: string[];
+  source: string;
+  wording: string;
+  profile: Profile;
+  friendCustomField: FriendCustomField[];
+}
+
+export interface FriendApplication {
+  /** The other side: the applicant (SENT_TO_ME) or the target (SENT_BY_ME). */
+  userID: string;
+  avatar: string;
+  nick: string;
+  time: number;
+  source: string;
+  wording: string;
+  /** 'Pendency_Type_ComeIn' (sent to me) or 'Pendency_Type_SendOut' (sent by me). */
+  type: string;
+}
+
+export interface FriendApplicationList {
+  friendApplicationList: FriendApplication[];
+  /** Applications to me not yet marked read. */
+  unreadCount: number;
+}
+
+export interface FriendGroup {
+  name: string;
+  userIDList: string[];
+  count: number;
+}
+
+export interface RelationFailure {
+  userID: string;
+  code: number;
+  message: string;
+}
+
+export interface FollowInfo {
+  userID: string;
+  followersCount: number;
+  followingCount: number;
+  mutualFollowersCount: number;
+}
+
+export interface FollowListPage {
+  resultList: Profile[];
+  /** '' when there is no more. */
+  nextCursor: string;
+}

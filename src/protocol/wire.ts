@@ -319,6 +319,13 @@ export const schemas = {
     messageSettings: v.optional(v.pipe(v.number(), v.integer())),
     level: v.optional(v.pipe(v.number(), v.integer())),
     role: v.optional(v.pipe(v.number(), v.integer())),
+    /** `Tag_Profile_Custom_*` keys; validated by the profile service. */
+    profileCustomField: v.optional(
+      v.pipe(
+        v.array(v.object({ key: v.string(), value: v.union([v.string(), v.number()]) })),
+        v.maxLength(LIMITS.profileCustomFields),
+      ),
+    ),
   }),
 
   // [issue 4: conversations]
@@ -493,6 +500,104 @@ export const schemas = {
   }),
 
   // [issue 6: users and relationships]
+  getUserStatus: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.userStatusBatch)),
+  }),
+  setSelfStatus: v.object({ customStatus: v.optional(v.string(), '') }),
+  subscribeUserStatus: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.statusSubscribeBatch)),
+  }),
+  /** Omitted or empty: unsubscribe from everyone. */
+  unsubscribeUserStatus: v.object({
+    userIDList: v.optional(v.pipe(v.array(userID), v.maxLength(LIMITS.statusSubscribeBatch)), []),
+  }),
+  getFriendList: v.object({}),
+  addFriend: v.object({
+    to: userID,
+    source: v.optional(v.string(), ''),
+    wording: v.optional(v.string(), ''),
+    type: v.optional(v.picklist(['Add_Type_Single', 'Add_Type_Both']), 'Add_Type_Both'),
+    remark: v.optional(v.string(), ''),
+    groupName: v.optional(v.string(), ''),
+  }),
+  deleteFriend: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.deleteFriendBatch)),
+    type: v.optional(v.picklist(['Delete_Type_Single', 'Delete_Type_Both']), 'Delete_Type_Both'),
+  }),
+  checkFriend: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.checkFriendBatch)),
+    type: v.optional(
+      v.picklist(['CheckResult_Type_Single', 'CheckResult_Type_Both']),
+      'CheckResult_Type_Both',
+    ),
+  }),
+  getFriendProfile: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.userProfileBatch)),
+  }),
+  updateFriend: v.object({
+    userID,
+    remark: v.optional(v.string()),
+    friendCustomField: v.optional(
+      v.pipe(
+        v.array(v.object({ key: v.string(), value: v.union([v.string(), v.number()]) })),
+        v.maxLength(LIMITS.friendCustomFields),
+      ),
+    ),
+  }),
+  getFriendApplicationList: v.object({}),
+  acceptFriendApplication: v.object({
+    userID,
+    remark: v.optional(v.string(), ''),
+    type: v.optional(
+      v.picklist(['Response_Action_Agree', 'Response_Action_AgreeAndAdd']),
+      'Response_Action_AgreeAndAdd',
+    ),
+  }),
+  refuseFriendApplication: v.object({ userID }),
+  deleteFriendApplication: v.object({
+    userID,
+    type: v.picklist(['Pendency_Type_ComeIn', 'Pendency_Type_SendOut']),
+  }),
+  setFriendApplicationRead: v.object({}),
+  getFriendGroupList: v.object({}),
+  createFriendGroup: v.object({
+    name: v.string(),
+    userIDList: v.optional(v.pipe(v.array(userID), v.maxLength(LIMITS.friendGroupBatch)), []),
+  }),
+  deleteFriendGroup: v.object({ name: v.string() }),
+  addToFriendGroup: v.object({
+    name: v.string(),
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.friendGroupBatch)),
+  }),
+  removeFromFriendGroup: v.object({
+    name: v.string(),
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.friendGroupBatch)),
+  }),
+  renameFriendGroup: v.object({ oldName: v.string(), newName: v.string() }),
+  getBlacklist: v.object({}),
+  addToBlacklist: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.blacklistBatch)),
+  }),
+  removeFromBlacklist: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.blacklistBatch)),
+  }),
+  followUser: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.followBatch)),
+  }),
+  unfollowUser: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.followBatch)),
+  }),
+  /** `nextCursor` of the previous page ('' for the first). */
+  getMyFollowersList: v.object({ nextCursor: v.optional(v.string(), '') }),
+  getMyFollowingList: v.object({ nextCursor: v.optional(v.string(), '') }),
+  getMutualFollowersList: v.object({ nextCursor: v.optional(v.string(), '') }),
+  /** Omitted or empty: the caller. */
+  getUserFollowInfo: v.object({
+    userIDList: v.optional(v.pipe(v.array(userID), v.maxLength(LIMITS.followInfoBatch)), []),
+  }),
+  checkFollowType: v.object({
+    userIDList: v.pipe(v.array(userID), v.minLength(1), v.maxLength(LIMITS.followInfoBatch)),
+  }),
 } as const;
 
 export type Op = keyof typeof schemas;
@@ -622,7 +727,25 @@ export type GroupPush =
   | { push: 'topicUpdated'; data: { groupID: string; topic: import('./types.js').Topic } };
 
 /** Pushes of users and relationships (issue 6). */
-export type UserPush = never;
+export type UserPush =
+  | { push: 'userStatusUpdated'; data: { userStatusList: import('./types.js').UserStatus[] } }
+  /** The friend list changed: `added` are the new or changed entries, `deleted` the userIDs removed. */
+  | { push: 'friendListUpdated'; data: { added: import('./types.js').Friend[]; deleted: string[] } }
+  | { push: 'friendApplicationListUpdated'; data: import('./types.js').FriendApplicationList }
+  | {
+      push: 'friendGroupListUpdated';
+      data: { friendGroupList: import('./types.js').FriendGroup[] };
+    }
+  | { push: 'blacklistUpdated'; data: { blacklist: string[] } }
+  /** Someone followed or unfollowed the receiver, or the receiver (on another device) did. */
+  | {
+      push: 'followListUpdated';
+      data: {
+        list: 'followers' | 'following' | 'mutual';
+        userIDList: string[];
+        isAdd: boolean;
+      }[];
+    };
 
 export type ServerFrame = ResponseFrame | PushFrame;
 

@@ -78,6 +78,8 @@ export class Connection implements Session {
   private preAuthFrames = 0;
   private loginTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
+  /** This socket logged out (user status: unlogined rather than offline). */
+  private loggedOut = false;
 
   constructor(
     private readonly socket: WireSocket,
@@ -192,6 +194,7 @@ export class Connection implements Session {
       return;
     }
     if (req.op === 'logout') {
+      this.loggedOut = true;
       this.send({ id: req.id, code: 0, data: {} });
       this.close(CloseCode.LOGGED_OUT, 'logged out');
       return;
@@ -268,6 +271,9 @@ export class Connection implements Session {
           type: TYPES.KICKED_OUT_MULT_ACCOUNT,
         });
       }
+      await services.status
+        .connected(caller)
+        .catch((err: unknown) => log.error('user status update failed', { err }));
       log.debug('login', {
         userID: caller.userID,
         instanceID: caller.instanceID,
@@ -304,6 +310,7 @@ export class Connection implements Session {
       this.deps.sessions.remove(this);
       this.deps.presence
         .detach(caller.app, caller.userID, caller.instanceID, this.connID)
+        .then(() => this.deps.services.status.disconnected(caller, this.loggedOut))
         .catch((err: unknown) => this.deps.log.error('presence detach failed', { err }));
     }
   }

@@ -24,6 +24,9 @@ import type { GroupAdminService } from './services/group-admin.js';
 import type { TopicService } from './services/group-topics.js';
 
 // [issue 6: users and relationships]
+import type { FollowService } from './services/follows.js';
+import type { RelationService } from './services/relations.js';
+import type { StatusService } from './services/status.js';
 
 export interface Services {
   auth: AuthService;
@@ -47,6 +50,9 @@ export interface Services {
   topics: TopicService;
 
   // [issue 6: users and relationships]
+  relations: RelationService;
+  follows: FollowService;
+  status: StatusService;
 }
 
 export type SessionOp = Exclude<Op, 'login' | 'logout'>;
@@ -141,6 +147,37 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   getJoinedCommunityList: (s, c) => s.topics.joinedCommunities(c),
 
   // [issue 6: users and relationships]
+  getUserStatus: (s, c, d) => s.status.get(c, d),
+  setSelfStatus: (s, c, d) => s.status.setSelf(c, d),
+  subscribeUserStatus: (s, c, d) => s.status.subscribe(c, d),
+  unsubscribeUserStatus: (s, c, d) => s.status.unsubscribe(c, d),
+  getFriendList: (s, c) => s.relations.list(c),
+  addFriend: (s, c, d) => s.relations.add(c, d),
+  deleteFriend: (s, c, d) => s.relations.delete(c, d),
+  checkFriend: (s, c, d) => s.relations.check(c, d),
+  getFriendProfile: (s, c, d) => s.relations.profile(c, d),
+  updateFriend: (s, c, d) => s.relations.update(c, d),
+  getFriendApplicationList: (s, c) => s.relations.applications(c),
+  acceptFriendApplication: (s, c, d) => s.relations.accept(c, d),
+  refuseFriendApplication: (s, c, d) => s.relations.refuse(c, d),
+  deleteFriendApplication: (s, c, d) => s.relations.deleteApplication(c, d),
+  setFriendApplicationRead: (s, c) => s.relations.setApplicationsRead(c),
+  getFriendGroupList: (s, c) => s.relations.groups(c),
+  createFriendGroup: (s, c, d) => s.relations.createGroup(c, d),
+  deleteFriendGroup: (s, c, d) => s.relations.deleteGroup(c, d),
+  addToFriendGroup: (s, c, d) => s.relations.addToGroup(c, d),
+  removeFromFriendGroup: (s, c, d) => s.relations.removeFromGroup(c, d),
+  renameFriendGroup: (s, c, d) => s.relations.renameGroup(c, d),
+  getBlacklist: (s, c) => s.relations.blacklist(c),
+  addToBlacklist: (s, c, d) => s.relations.block(c, d),
+  removeFromBlacklist: (s, c, d) => s.relations.unblock(c, d),
+  followUser: (s, c, d) => s.follows.follow(c, d),
+  unfollowUser: (s, c, d) => s.follows.unfollow(c, d),
+  getMyFollowersList: (s, c, d) => s.follows.list(c, 'followers', d.nextCursor),
+  getMyFollowingList: (s, c, d) => s.follows.list(c, 'following', d.nextCursor),
+  getMutualFollowersList: (s, c, d) => s.follows.list(c, 'mutual', d.nextCursor),
+  getUserFollowInfo: (s, c, d) => s.follows.info(c, d),
+  checkFollowType: (s, c, d) => s.follows.check(c, d),
 };
 
 export function runHandler<K extends SessionOp>(

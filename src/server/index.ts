@@ -39,6 +39,10 @@ import { ReactionService } from './services/reactions.js';
 import { ReceiptService } from './services/receipts.js';
 import { RemindService } from './services/remind.js';
 import { TranslateService } from './services/translate.js';
+// [issue 6: users and relationships]
+import { FollowService } from './services/follows.js';
+import { RelationService } from './services/relations.js';
+import { StatusService } from './services/status.js';
 import { SessionRegistry } from './sessions.js';
 import { SqliteStorage } from './storage/sqlite.js';
 import { Transport } from './transport.js';
@@ -202,6 +206,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     topics: new TopicService(deps, groups),
 
     // [issue 6: users and relationships]
+    relations: new RelationService(deps),
+    follows: new FollowService(deps),
+    status: new StatusService(deps, presence),
   };
 
   let transport: Transport | undefined;

@@ -25,6 +25,7 @@ import { conversationHandlers } from './engine-conversations.js';
 import { dropGroupConversations, groupHandlers } from './engine-groups.js';
 
 // [issue 6: users and relationships]
+import { userHandlers } from './engine-users.js';
 
 const handlers: Record<string, Handler> = {
   ...messageHandlers,
@@ -36,6 +37,7 @@ const handlers: Record<string, Handler> = {
   ...groupHandlers,
 
   // [issue 6: users and relationships]
+  ...userHandlers,
 
   getMessageList,
   async getConversationProfile(e, _peer, p: { conversationID?: unknown }) {

@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import type { PushFrame, ResponseFrame, ServerFrame } from '../protocol/wire.js';
+import { userPushSchemas } from './user-frames.js';
 
 const responseSchema = v.object({
   id: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -168,6 +169,8 @@ const pushSchema = v.variant('push', [
       }),
     }),
   ),
+  // [issue 6: users and relationships]
+  ...userPushSchemas,
 ]);
 
 export type ParsedFrame = { ok: true; frame: ServerFrame } | { ok: false; reason: string };

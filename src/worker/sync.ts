@@ -21,6 +21,7 @@ import type { Engine } from './engine.js';
 import { applyGroupPush, dropGroupConversations } from './engine-groups.js';
 import { applyMessagePush } from './pushes.js';
 import { applyConversationPush, refreshConversationGroups } from './engine-conversations.js';
+import { applyUserPush, refetchUserLists } from './engine-users.js';
 import { errorText } from './util.js';
 
 export async function catchUp(e: Engine, session: number, login: LoginResult): Promise<void> {
@@ -60,6 +61,7 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     // [issue 5: groups]
 
     // [issue 6: users and relationships]
+    void refetchUserLists(e);
 
     e.syncedSession = session;
     data.conversationsChanged();
@@ -114,6 +116,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       if (applyGroupPush(e, frame)) return;
 
       // [issue 6: users and relationships]
+      if (applyUserPush(e, frame)) return;
 
       // Recalls, modifications, receipts, extensions, reactions, pins, settings, online messages.
       await applyMessagePush(e, frame);

@@ -22,6 +22,9 @@ describe('define.ts', () => {
       'im-conversation-list',
       'im-chat',
       'im-group-panel',
+      // [issue 6: users and relationships]
+      'im-contact-list',
+      'im-profile',
       'im-message',
       'im-message-actions',
       'im-composer',

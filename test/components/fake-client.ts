@@ -33,6 +33,8 @@ import {
   type Topic,
 } from '../../src/protocol/types.js';
 
+import { installFakeRelations, type FakeRelationsApi } from './fake-relations.js';
+
 const now = () => Math.floor(Date.now() / 1000);
 const ok = <T>(data: T): IMResponse<T> => ({ code: 0, data });
 
@@ -221,6 +223,7 @@ function uploadedPayload(message: Message, file: Blob | undefined): Record<strin
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FakeChatClient implements ChatClient {
   readonly SDKAppID = 1400000001;
   readonly server = 'http://fake.invalid';
@@ -1283,3 +1286,9 @@ export class FakeChatClient implements ChatClient {
     return ok({ counters: { ...this.counters.get(options.groupID) } });
   }
 }
+
+// [issue 6: users and relationships]
+// The relation methods live in fake-relations.ts and are installed on the prototype.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface FakeChatClient extends FakeRelationsApi {}
+installFakeRelations(FakeChatClient);

@@ -18,6 +18,9 @@ import { ImConversationPicker } from '../../src/components/conversation-picker/c
 import { ImReadMembers } from '../../src/components/read-members/read-members.js';
 import { ImConfirmDialog } from '../../src/components/confirm-dialog/confirm-dialog.js';
 import { ImPinnedBar } from '../../src/components/pinned-bar/pinned-bar.js';
+// [issue 6: users and relationships]
+import { ImContactList } from '../../src/components/contact-list/contact-list.js';
+import { ImProfile } from '../../src/components/profile/profile.js';
 import type { FakeChatClient } from './fake-client.js';
 
 defineElement('im-provider', ImProvider);
@@ -34,6 +37,8 @@ defineElement('im-conversation-picker', ImConversationPicker);
 defineElement('im-read-members', ImReadMembers);
 defineElement('im-confirm-dialog', ImConfirmDialog);
 defineElement('im-pinned-bar', ImPinnedBar);
+defineElement('im-contact-list', ImContactList);
+defineElement('im-profile', ImProfile);
 
 /** Every standalone / provider lookup gets `fake`; returns the configs it was asked for. */
 export function useFakeClient(fake: FakeChatClient): ClientConfig[] {

@@ -1126,6 +1126,241 @@ const table: Record<Op, Row> = {
   },
 
   // [issue 6: users and relationships]
+  getUserStatus: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'status is readable by every user of the app (Tencent: getUserStatus)',
+  },
+  setSelfStatus: {
+    request: () => ({ customStatus: 'hijacked' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'set a custom status longer than 100 bytes',
+        data: () => ({ customStatus: 'x'.repeat(101) }),
+        code: C.INVALID_PARAMETER,
+      },
+    ],
+  },
+  subscribeUserStatus: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'subscribe to more than 100 users in one call',
+        data: (w) => ({ userIDList: Array.from({ length: 101 }, () => w.alice.userID) }),
+        code: C.INVALID_PARAMETER,
+      },
+    ],
+  },
+  unsubscribeUserStatus: {
+    request: () => ({}),
+    attempts: [],
+    none: 'the caller’s own subscriptions',
+  },
+  getFriendList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  addFriend: {
+    request: (w) => ({ to: w.alice.userID }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'add herself as a friend',
+        data: (w) => ({ to: w.carol.userID }),
+        code: C.RELATION_INVALID,
+      },
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'add a user that does not exist',
+        data: () => ({ to: 'nobody_at_all' }),
+        code: C.RELATION_ACCOUNT_NOT_FOUND,
+      },
+    ],
+  },
+  deleteFriend: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'non-friends land in failureUserIDList; the caller’s own list',
+  },
+  checkFriend: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'answers the caller’s own relations only',
+  },
+  getFriendProfile: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'the caller’s own friends only (others in failureUserIDList)',
+  },
+  updateFriend: {
+    request: (w) => ({ userID: w.alice.userID, remark: 'x' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'update alice, who is not her friend',
+        data: (w) => ({ userID: w.alice.userID, remark: 'x' }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  getFriendApplicationList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  acceptFriendApplication: {
+    request: (w) => ({ userID: w.alice.userID }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'accept an application alice never sent',
+        data: (w) => ({ userID: w.alice.userID }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  refuseFriendApplication: {
+    request: (w) => ({ userID: w.alice.userID }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'refuse an application alice never sent',
+        data: (w) => ({ userID: w.alice.userID }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  deleteFriendApplication: {
+    request: (w) => ({ userID: w.alice.userID, type: 'Pendency_Type_ComeIn' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'delete an application that does not exist',
+        data: (w) => ({ userID: w.alice.userID, type: 'Pendency_Type_SendOut' }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  setFriendApplicationRead: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  getFriendGroupList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  createFriendGroup: {
+    request: () => ({ name: 'g' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'create a friend group with a name over 30 bytes',
+        data: () => ({ name: 'x'.repeat(31) }),
+        code: C.INVALID_PARAMETER,
+      },
+    ],
+  },
+  deleteFriendGroup: {
+    request: () => ({ name: 'g' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'delete a friend group she does not have',
+        data: () => ({ name: 'g' }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  addToFriendGroup: {
+    request: (w) => ({ name: 'g', userIDList: [w.alice.userID] }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'add to a friend group she does not have',
+        data: (w) => ({ name: 'g', userIDList: [w.alice.userID] }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  removeFromFriendGroup: {
+    request: (w) => ({ name: 'g', userIDList: [w.alice.userID] }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'remove from a friend group she does not have',
+        data: (w) => ({ name: 'g', userIDList: [w.alice.userID] }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  renameFriendGroup: {
+    request: () => ({ oldName: 'g', newName: 'h' }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'rename a friend group she does not have',
+        data: () => ({ oldName: 'g', newName: 'h' }),
+        code: C.RELATION_INVALID,
+      },
+    ],
+  },
+  getBlacklist: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  addToBlacklist: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'block herself',
+        data: (w) => ({ userIDList: [w.carol.userID] }),
+        code: C.RELATION_INVALID,
+      },
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'block a user that does not exist',
+        data: () => ({ userIDList: ['nobody_at_all'] }),
+        code: C.RELATION_ACCOUNT_NOT_FOUND,
+      },
+    ],
+  },
+  removeFromBlacklist: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'the caller’s own list',
+  },
+  followUser: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [
+      {
+        kind: 'e',
+        who: 'carol',
+        what: 'follow more than 20 users in one call',
+        data: (w) => ({ userIDList: Array.from({ length: 21 }, () => w.alice.userID) }),
+        code: C.INVALID_PARAMETER,
+      },
+    ],
+  },
+  unfollowUser: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'the caller’s own following list',
+  },
+  getMyFollowersList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  getMyFollowingList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  getMutualFollowersList: { request: () => ({}), attempts: [], none: 'the caller’s own list' },
+  getUserFollowInfo: {
+    request: () => ({}),
+    attempts: [],
+    none: 'follow counts are public (Tencent: getUserFollowInfo)',
+  },
+  checkFollowType: {
+    request: (w) => ({ userIDList: [w.alice.userID] }),
+    attempts: [],
+    none: 'answers the caller’s own relations only',
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1321,6 +1556,18 @@ async function snapshot(): Promise<unknown> {
     }),
 
     // [issue 6: users and relationships]
+    relations: await Promise.all(
+      [alice, bob, dave, carolTab].map(async (c) => [
+        await c.request('getFriendList'),
+        await c.request('getFriendApplicationList'),
+        await c.request('getFriendGroupList'),
+        await c.request('getBlacklist'),
+        await c.request('getUserFollowInfo'),
+      ]),
+    ),
+    status: await alice.request('getUserStatus', {
+      userIDList: [alice, bob, dave, carolTab].map((c) => c.userID),
+    }),
   };
 }
 

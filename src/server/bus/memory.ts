@@ -71,6 +71,10 @@ export class MemoryPresence implements Presence {
     if (instances.size === 0) this.users.delete(key);
   }
 
+  async instanceCount(app: number, userID: string): Promise<number> {
+    return this.users.get(`${app}:${userID}`)?.size ?? 0;
+  }
+
   async close(): Promise<void> {
     this.users.clear();
   }

@@ -50,5 +50,7 @@ export interface Presence {
   ): Promise<string[]>;
   /** Forgets a socket; the instance goes away with its last socket. */
   detach(app: number, userID: string, instanceID: string, connID: string): Promise<void>;
+  /** Live instances of the user (user status: online while > 0). */
+  instanceCount(app: number, userID: string): Promise<number>;
   close(): Promise<void>;
 }

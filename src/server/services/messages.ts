@@ -143,6 +143,7 @@ export class MessageService {
     let convKey: string;
     let participants: string[] = [];
     let members: string[] = [];
+    let blockedBy = '';
     if (input.conversationType === 'C2C') {
       if (atUserList.length > 0) throw invalid('atUserList is for group messages only');
       if (receiverList.length > 0) throw invalid('receiverList is for group messages only');
@@ -151,6 +152,12 @@ export class MessageService {
       }
       convKey = c2cKey(caller.userID, input.to);
       participants = unique([caller.userID, input.to]);
+      // Blocklist (issue 6): the receiver blocked the sender -> silent success (Tencent's
+      // default): stored visible to the sender only, never delivered, counted or pushed to them.
+      if (await storage.relations.isBlocked(app, input.to, caller.userID)) {
+        blockedBy = input.to;
+        participants = [caller.userID];
+      }
     } else {
       const group = await storage.getGroup(app, input.to);
       if (!group) throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${input.to} does not exist`);
@@ -188,7 +195,7 @@ export class MessageService {
       nick: sender?.nick ?? '',
       avatar: sender?.avatar ?? '',
       atUserList,
-      receiverList,
+      receiverList: blockedBy ? [caller.userID] : receiverList,
       needReadReceipt: input.needReadReceipt,
       isSupportExtension: input.isSupportExtension,
       excludedFromUnreadCount,
@@ -208,7 +215,8 @@ export class MessageService {
     }
 
     let recipients: string[];
-    if (input.conversationType === 'C2C') recipients = participants;
+    if (input.conversationType === 'C2C')
+      recipients = participants; // the sender only when blocked
     else if (receiverList.length > 0) recipients = unique([caller.userID, ...receiverList]);
     else recipients = unique([...members, caller.userID]);
 

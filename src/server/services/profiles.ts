@@ -1,10 +1,21 @@
-/** Profiles: mine, others' (unknown users left out, as Tencent does), and updates. */
-import { TYPES } from '../../protocol/constants.js';
+/**
+ * Profiles: mine, others' (unknown users left out, as Tencent does), and updates.
+ *
+ * Custom fields: keys `Tag_Profile_Custom_` plus 1-8 characters of [A-Za-z0-9_], string values of
+ * at most LIMITS.profileCustomValueBytes bytes or integers, at most LIMITS.profileCustomFields
+ * keys per user (10004 otherwise). An update merges the given keys into the stored ones.
+ * PROFILE_UPDATED goes to the user's other sockets and to the users that have them as a friend
+ * (Tencent pushes friend profile changes, not those of strangers).
+ */
+import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { Profile } from '../../protocol/types.js';
 import type { OpData } from '../../protocol/wire.js';
-import { invalid } from '../errors.js';
+import { byteLength, invalid } from '../errors.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
 import { profileView } from './views.js';
+
+const CUSTOM_KEY = /^Tag_Profile_Custom_[A-Za-z0-9_]+$/;
+const CUSTOM_PREFIX = 'Tag_Profile_Custom_';
 
 const GENDERS: readonly string[] = [TYPES.GENDER_UNKNOWN, TYPES.GENDER_FEMALE, TYPES.GENDER_MALE];
 const ALLOW_TYPES: readonly string[] = [
@@ -38,20 +49,54 @@ export class ProfileService {
     if (data.allowType !== undefined && !ALLOW_TYPES.includes(data.allowType)) {
       throw invalid(`invalid allowType ${data.allowType}`);
     }
+    const { profileCustomField, ...patch } = data;
+    let customFields: Record<string, string | number> | undefined;
+    if (profileCustomField) {
+      customFields = {};
+      for (const { key, value } of profileCustomField) {
+        if (
+          !CUSTOM_KEY.test(key) ||
+          key.length - CUSTOM_PREFIX.length > LIMITS.profileCustomKeyBytes
+        ) {
+          throw invalid(
+            `profileCustomField key ${key} must be ${CUSTOM_PREFIX} plus 1-${LIMITS.profileCustomKeyBytes} characters`,
+          );
+        }
+        if (typeof value === 'number' && !Number.isInteger(value)) {
+          throw invalid(`profileCustomField ${key}: numbers must be integers`);
+        }
+        if (typeof value === 'string' && byteLength(value) > LIMITS.profileCustomValueBytes) {
+          throw invalid(
+            `profileCustomField ${key} is longer than ${LIMITS.profileCustomValueBytes} bytes`,
+          );
+        }
+        customFields[key] = value;
+      }
+      const current = await this.deps.storage.getUser(caller.app, caller.userID);
+      const keys = new Set([
+        ...Object.keys(current?.customFields ?? {}),
+        ...Object.keys(customFields),
+      ]);
+      if (keys.size > LIMITS.profileCustomFields) {
+        throw invalid(`a profile has at most ${LIMITS.profileCustomFields} custom fields`);
+      }
+    }
     const user = await this.deps.storage.updateUser(
       caller.app,
       caller.userID,
-      data,
+      { ...patch, customFields },
       this.deps.now(),
     );
     if (!user) throw invalid('user does not exist');
     const profile = profileView(user);
+    const frame = { push: 'profileUpdated' as const, data: profile };
+    await pushTo(this.deps, caller.app, [caller.userID], frame, caller.connID);
+    const friendsOf = await this.deps.storage.relations.friendedBy(caller.app, caller.userID);
     await pushTo(
       this.deps,
       caller.app,
-      [caller.userID],
-      { push: 'profileUpdated', data: profile },
-      caller.connID,
+      friendsOf.filter((id) => id !== caller.userID),
+      frame,
     );
     return profile;
   }

@@ -71,7 +71,8 @@ export function messageView(
     isSupportExtension: message.isSupportExtension,
     revoker: message.revoker,
     version: message.version,
-    receiverList: message.receiverList,
+    // C2C messages have no receivers; one stored for a blocked sender holds the sender (issue 6).
+    receiverList: message.conversationType === 'C2C' ? [] : message.receiverList,
     onlineOnlyFlag: false,
     isExcludedFromUnreadCount: message.excludedFromUnreadCount,
     isExcludedFromLastMessage: message.excludedFromLastMessage,
@@ -110,7 +111,10 @@ export function profileView(user: UserRecord): Profile {
     level: user.level,
     role: user.role,
     lastUpdatedTime: user.updatedAt,
-    profileCustomField: [],
+    profileCustomField: Object.entries(user.customFields ?? {}).map(([key, value]) => ({
+      key,
+      value,
+    })),
   };
 }
 

@@ -34,6 +34,8 @@ export interface UserRow {
   role: number;
   created_at: number;
   updated_at: number;
+  /** JSON object of profile custom fields (schema version 5). */
+  custom_fields?: string;
 }
 
 export interface MessageRow {
@@ -154,6 +156,9 @@ export function toUser(row: UserRow): UserRecord {
     role: row.role,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    customFields: row.custom_fields
+      ? (JSON.parse(row.custom_fields) as UserRecord['customFields'])
+      : {},
   };
 }
 

@@ -316,6 +316,97 @@ CREATE TABLE IF NOT EXISTS group_topics (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 5 (users and relationships):
+ * - users.custom_fields: profile custom fields (`Tag_Profile_Custom_*`), a JSON object.
+ * - friends: one row per direction (user_id has friend_id in their list), with remark, source,
+ *   wording and custom fields (JSON object).
+ * - friend_applications: one pending request per (from, to); each side can hide it from its own
+ *   list (hidden_from / hidden_to); `read` is the target's read mark.
+ * - friend_groups, friend_group_members: the user's named friend lists.
+ * - blocklist: user_id blocked blocked_id.
+ * - follows: follower_id follows followee_id.
+ * - status_subscriptions: user_id is told of target_id's status; `id` orders them (oldest evicted).
+ * - user_status: custom status and whether the last session ended by logout (unlogined) or not
+ *   (offline). Online is not stored: it is "has a live instance" (bus presence).
+ */
+const MIGRATION_5 = `
+ALTER TABLE users ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE IF NOT EXISTS friends (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  friend_id TEXT NOT NULL,
+  remark TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  wording TEXT NOT NULL DEFAULT '',
+  custom TEXT NOT NULL DEFAULT '{}',
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, friend_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS friends_by_friend ON friends (app_id, friend_id);
+CREATE TABLE IF NOT EXISTS friend_applications (
+  app_id INTEGER NOT NULL,
+  from_id TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  wording TEXT NOT NULL DEFAULT '',
+  remark TEXT NOT NULL DEFAULT '',
+  group_name TEXT NOT NULL DEFAULT '',
+  add_type TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  read INTEGER NOT NULL DEFAULT 0,
+  hidden_from INTEGER NOT NULL DEFAULT 0,
+  hidden_to INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (app_id, from_id, to_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS friend_applications_to ON friend_applications (app_id, to_id);
+CREATE TABLE IF NOT EXISTS friend_groups (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS friend_group_members (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  friend_id TEXT NOT NULL,
+  PRIMARY KEY (app_id, user_id, name, friend_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocklist (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  blocked_id TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, blocked_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS follows (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id INTEGER NOT NULL,
+  follower_id TEXT NOT NULL,
+  followee_id TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  UNIQUE (app_id, follower_id, followee_id)
+);
+CREATE INDEX IF NOT EXISTS follows_by_followee ON follows (app_id, followee_id);
+CREATE TABLE IF NOT EXISTS status_subscriptions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  UNIQUE (app_id, user_id, target_id)
+);
+CREATE INDEX IF NOT EXISTS status_subscriptions_by_target ON status_subscriptions (app_id, target_id);
+CREATE TABLE IF NOT EXISTS user_status (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  custom_status TEXT NOT NULL DEFAULT '',
+  logged_out INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (app_id, user_id)
+) WITHOUT ROWID;
+`;
+
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
@@ -326,6 +417,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 4, sql: MIGRATION_4 },
 
   // [issue 6: users and relationships] version 5
+  { version: 5, sql: MIGRATION_5 },
 ];
 
 /** The version a database has after every migration. */

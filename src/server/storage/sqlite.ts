@@ -10,6 +10,7 @@ import type { MemberRole } from '../../protocol/constants.js';
 import { TYPES } from '../../protocol/constants.js';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
 import * as convState from './sqlite-conversations.js';
+import { SqliteRelations } from './sqlite-relations.js';
 import {
   PROFILE_COLUMNS,
   toApp,
@@ -334,6 +335,10 @@ export class SqliteStorage implements Storage {
       if (value === undefined) continue;
       sets.push(`${column} = ?`);
       values.push(value);
+    }
+    if (patch.customFields && Object.keys(patch.customFields).length > 0) {
+      sets.push('custom_fields = json_patch(custom_fields, ?)');
+      values.push(JSON.stringify(patch.customFields));
     }
     this.run(
       `UPDATE users SET ${sets.join(', ')} WHERE app_id = ? AND user_id = ?`,
@@ -1606,6 +1611,10 @@ export class SqliteStorage implements Storage {
   }
 
   // [issue 6: users and relationships]
+  private relationStore?: SqliteRelations;
+  get relations(): SqliteRelations {
+    return (this.relationStore ??= new SqliteRelations(this.db));
+  }
 
   async close(): Promise<void> {
     // Appends already accepted are committed (and answered) before the database closes.

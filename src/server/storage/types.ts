@@ -37,6 +37,8 @@ export interface UserRecord {
   role: number;
   createdAt: number;
   updatedAt: number;
+  /** Profile custom fields (`Tag_Profile_Custom_*` -> value). */
+  customFields: Record<string, string | number>;
 }
 
 export type ProfilePatch = Partial<
@@ -53,6 +55,7 @@ export type ProfilePatch = Partial<
     | 'messageSettings'
     | 'level'
     | 'role'
+    | 'customFields'
   >
 >;
 
@@ -359,6 +362,142 @@ export type TopicPatch = Partial<
 export type MapChange = (current: Record<string, string>) => Record<string, string>;
 
 // [issue 6: users and relationships]
+export interface FriendRecord {
+  userID: string;
+  friendID: string;
+  remark: string;
+  source: string;
+  wording: string;
+  custom: Record<string, string | number>;
+  addedAt: number;
+}
+
+/** One direction of a friendship to create: `userID` gets `friendID` in their list. */
+export interface NewFriend {
+  userID: string;
+  friendID: string;
+  remark: string;
+  source: string;
+  wording: string;
+  /** A friend group of `userID` to put the friend in (created if missing); '' for none. */
+  groupName: string;
+}
+
+export interface FriendApplicationRecord {
+  from: string;
+  to: string;
+  source: string;
+  wording: string;
+  remark: string;
+  groupName: string;
+  addType: string;
+  time: number;
+  read: boolean;
+  hiddenFrom: boolean;
+  hiddenTo: boolean;
+}
+
+export interface FriendGroupRecord {
+  name: string;
+  userIDList: string[];
+}
+
+export interface UserStatusRecord {
+  customStatus: string;
+  loggedOut: boolean;
+}
+
+/**
+ * The relationship chain and user status (sqlite-relations.ts). Every method that writes several
+ * rows does it in one transaction.
+ */
+export interface RelationStorage {
+  friendsOf(app: number, userID: string, friendIDs?: string[]): Promise<FriendRecord[]>;
+  /** Users that have `userID` in their friend list. */
+  friendedBy(app: number, userID: string): Promise<string[]>;
+  friendCount(app: number, userID: string): Promise<number>;
+  /** Creates the directions and deletes any application between the two users. */
+  addFriends(app: number, friends: NewFriend[], now: number): Promise<void>;
+  /** Deletes the directions (and the friend-group memberships of those directions). */
+  deleteFriends(app: number, pairs: { userID: string; friendID: string }[]): Promise<void>;
+  updateFriend(
+    app: number,
+    userID: string,
+    friendID: string,
+    remark: string | undefined,
+    custom: Record<string, string | number> | undefined,
+  ): Promise<void>;
+
+  applicationsOf(app: number, userID: string): Promise<FriendApplicationRecord[]>;
+  getApplication(app: number, from: string, to: string): Promise<FriendApplicationRecord | null>;
+  saveApplication(
+    app: number,
+    a: Omit<FriendApplicationRecord, 'read' | 'hiddenFrom' | 'hiddenTo'>,
+  ): Promise<void>;
+  deleteApplication(app: number, from: string, to: string): Promise<void>;
+  /** Hides it from one side's list; the row goes when both sides hid it. */
+  hideApplication(app: number, from: string, to: string, side: 'from' | 'to'): Promise<void>;
+  markApplicationsRead(app: number, to: string): Promise<void>;
+
+  friendGroupsOf(app: number, userID: string): Promise<FriendGroupRecord[]>;
+  createFriendGroup(
+    app: number,
+    userID: string,
+    name: string,
+    members: string[],
+    now: number,
+  ): Promise<void>;
+  deleteFriendGroup(app: number, userID: string, name: string): Promise<void>;
+  renameFriendGroup(app: number, userID: string, oldName: string, newName: string): Promise<void>;
+  setFriendGroupMembers(
+    app: number,
+    userID: string,
+    name: string,
+    friendIDs: string[],
+    add: boolean,
+  ): Promise<void>;
+
+  blacklistOf(app: number, userID: string): Promise<string[]>;
+  /** Whether `userID` blocked `otherID`. */
+  isBlocked(app: number, userID: string, otherID: string): Promise<boolean>;
+  /** Blocks, ends both friendship directions and any application between the two. */
+  block(app: number, userID: string, blockedIDs: string[], now: number): Promise<void>;
+  unblock(app: number, userID: string, blockedIDs: string[]): Promise<void>;
+
+  follow(app: number, follower: string, followees: string[], now: number): Promise<void>;
+  unfollow(app: number, follower: string, followees: string[]): Promise<void>;
+  followingCount(app: number, userID: string): Promise<number>;
+  /** Who of `others` `userID` follows, and who of them follows `userID`. */
+  followRelations(
+    app: number,
+    userID: string,
+    others: string[],
+  ): Promise<{ following: Set<string>; followers: Set<string> }>;
+  followList(
+    app: number,
+    userID: string,
+    list: 'followers' | 'following' | 'mutual',
+    offset: number,
+    limit: number,
+  ): Promise<string[]>;
+  followCounts(
+    app: number,
+    userID: string,
+  ): Promise<{ followersCount: number; followingCount: number; mutualFollowersCount: number }>;
+
+  getStatus(app: number, userIDs: string[]): Promise<Map<string, UserStatusRecord>>;
+  setCustomStatus(app: number, userID: string, customStatus: string): Promise<void>;
+  /** Records how the user's last instance ended; clears the custom status. */
+  setSignedOff(app: number, userID: string, loggedOut: boolean): Promise<void>;
+  /** Marks the user as having logged in (not logged out). */
+  setSignedOn(app: number, userID: string): Promise<void>;
+  /** Adds subscriptions (re-subscribing moves one to the newest); evicts the oldest past `max`. */
+  subscribe(app: number, userID: string, targets: string[], max: number): Promise<void>;
+  /** Empty `targets`: all. */
+  unsubscribe(app: number, userID: string, targets: string[]): Promise<void>;
+  subscriptionsOf(app: number, userID: string): Promise<string[]>;
+  subscribersOf(app: number, targetID: string): Promise<string[]>;
+}
 
 export interface Storage {
   // apps
@@ -696,6 +835,7 @@ export interface Storage {
   ): Promise<Record<string, string>>;
 
   // [issue 6: users and relationships]
+  readonly relations: RelationStorage;
 
   close(): Promise<void>;
 }
