@@ -6,19 +6,16 @@ import { ContextRoot } from '@lit/context';
 import { create, getClient } from './core/chat-client.js';
 import { EVENT, TYPES } from './protocol/constants.js';
 import { defineElement } from './components/base/define-element.js';
+import { defineLazily } from './components/base/lazy-define.js';
 import { setClientFactory } from './components/client-source.js';
 import { ImProvider } from './components/provider/provider.js';
 import { ImConversationList } from './components/conversation-list/conversation-list.js';
 import { ImChat } from './components/chat/chat.js';
-import { ImGroupPanel } from './components/group-panel/group-panel.js';
 import { ImMessage } from './components/message/message.js';
 import { ImMessageActions } from './components/message-actions/message-actions.js';
 import { ImComposer } from './components/composer/composer.js';
 import { ImEmojiPicker } from './components/emoji-picker/emoji-picker.js';
 import { ImLightbox } from './components/lightbox/lightbox.js';
-import { ImMergerDialog } from './components/merger-dialog/merger-dialog.js';
-import { ImConversationPicker } from './components/conversation-picker/conversation-picker.js';
-import { ImReadMembers } from './components/read-members/read-members.js';
 import { ImConfirmDialog } from './components/confirm-dialog/confirm-dialog.js';
 import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
 // [issue 4: conversations]
@@ -42,6 +39,24 @@ declare global {
 }
 
 /**
+ * Tags most pages do not show at first paint: defined from their own chunk when one appears in the
+ * document (components/base/lazy-define.ts), which keeps the initial script under its budget.
+ */
+export const lazyElements = {
+  'im-group-panel': () =>
+    import('./components/group-panel/group-panel.js').then((m) => m.ImGroupPanel),
+  // Dialogs of <im-chat>, which asks for them (loadElement) after its first paint.
+  'im-merger-dialog': () =>
+    import('./components/merger-dialog/merger-dialog.js').then((m) => m.ImMergerDialog),
+  'im-conversation-picker': () =>
+    import('./components/conversation-picker/conversation-picker.js').then(
+      (m) => m.ImConversationPicker,
+    ),
+  'im-read-members': () =>
+    import('./components/read-members/read-members.js').then((m) => m.ImReadMembers),
+} as const;
+
+/**
  * Tag -> class, in registration order: the provider first, so it upgrades before its children;
  * then the public elements, then the parts `<im-chat>` renders in its shadow root.
  */
@@ -49,7 +64,6 @@ export const elements = {
   'im-provider': ImProvider,
   'im-conversation-list': ImConversationList,
   'im-chat': ImChat,
-  'im-group-panel': ImGroupPanel,
   // [issue 6: users and relationships]
   'im-contact-list': ImContactList,
   'im-profile': ImProfile,
@@ -59,9 +73,6 @@ export const elements = {
   'im-composer': ImComposer,
   'im-emoji-picker': ImEmojiPicker,
   'im-lightbox': ImLightbox,
-  'im-merger-dialog': ImMergerDialog,
-  'im-conversation-picker': ImConversationPicker,
-  'im-read-members': ImReadMembers,
   'im-confirm-dialog': ImConfirmDialog,
   'im-pinned-bar': ImPinnedBar,
 } as const;
@@ -81,6 +92,7 @@ if (typeof document !== 'undefined') {
 setClientFactory((config) => getClient(config));
 
 for (const [tag, ctor] of Object.entries(elements)) defineElement(tag, ctor);
+defineLazily(lazyElements);
 
 if (typeof window !== 'undefined' && !window.IMChat) {
   window.IMChat = { create, EVENT, TYPES };

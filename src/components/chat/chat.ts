@@ -1,4 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
+import { loadElement } from '../base/lazy-define.js';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, IMEvent } from '../../core/client-types.js';
@@ -252,6 +253,15 @@ export class ImChat extends ImElement {
         this.ready = false;
       },
     });
+  }
+
+  protected override firstUpdated(): void {
+    // The dialogs are not part of the first paint: fetch them right after it.
+    setTimeout(() => {
+      for (const tag of ['im-merger-dialog', 'im-conversation-picker', 'im-read-members']) {
+        void loadElement(tag);
+      }
+    }, 0);
   }
 
   protected override clientChanged(_client: ChatClient | null): void {

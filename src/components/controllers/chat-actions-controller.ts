@@ -5,6 +5,7 @@
  * jumping to a quoted message are handled here), builds the menu of each message, and keeps the
  * short status line ("Copied", "Forwarded").
  */
+import { loadElement } from '../base/lazy-define.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../core/client-types.js';
 import { LIMITS, TYPES } from '../../protocol/constants.js';
@@ -177,6 +178,7 @@ export class ChatActionsController implements ReactiveController {
         await this.translate(m);
         break;
       case 'read-by':
+        await loadElement('im-read-members');
         void dialogs.readMembers?.show(m);
         break;
       case 'recall':
@@ -195,6 +197,7 @@ export class ChatActionsController implements ReactiveController {
         this.openImage(m);
         break;
       case 'open-merger':
+        await loadElement('im-merger-dialog');
         void dialogs.merger?.show(m);
         break;
       case 'quote':

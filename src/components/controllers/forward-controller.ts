@@ -4,6 +4,7 @@
  * the conversation picker. Messages for the open conversation go through the timeline so they
  * show at once; the others are sent directly.
  */
+import { loadElement } from '../base/lazy-define.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../core/client-types.js';
 import { LIMITS } from '../../protocol/constants.js';
@@ -84,6 +85,7 @@ export class ForwardController implements ReactiveController {
   async forward(list: Message[], merged: boolean): Promise<boolean> {
     const picker = this.options.picker();
     if (!picker || list.length === 0) return false;
+    await loadElement('im-conversation-picker');
     const targets = await picker.pick();
     if (!targets?.length) return false;
     const factories: MessageFactory[] = merged
