@@ -338,7 +338,7 @@ export interface ChatClient {
   // [issue 6: users and relationships]
 }
 
-// [issue 4: conversations]
+// Conversation model (issue 4): option and result types.
 export interface GetConversationListOptions {
   type?: string;
   markType?: number;
