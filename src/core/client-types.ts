@@ -567,7 +567,7 @@ export interface ChatClient {
   ): Promise<IMResponse<{ userID: string; followType: number }[]>>;
 }
 
-// [issue 4: conversations]
+// Conversation model (issue 4): option and result types.
 export interface GetConversationListOptions {
   type?: string;
   markType?: number;

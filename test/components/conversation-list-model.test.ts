@@ -161,6 +161,7 @@ describe('im-conversation-list and the conversation model', () => {
       }),
       makeConversation({ conversationID: 'C2Chidden', markList: [TYPES.CONV_MARK_TYPE_HIDE] }),
       makeConversation({ conversationID: 'C2Cbob' }),
+      makeConversation({ conversationID: 'C2Cfolded', markList: [TYPES.CONV_MARK_TYPE_FOLD] }),
     ];
     fake.conversationGroups = ['Work'];
   }
@@ -220,6 +221,10 @@ describe('im-conversation-list and the conversation model', () => {
     await waitUntil(() => rows(el).length === 2);
     (tab('starred') as HTMLElement).click();
     await waitUntil(() => rows(el).length === 1 && !!row(el, 'GROUPteam'));
+    (tab('group:Work') as HTMLElement).click();
+    await waitUntil(() => rows(el).length === 1 && !!row(el, 'GROUPteam'));
+    (tab('folded') as HTMLElement).click();
+    await waitUntil(() => rows(el).length === 1 && !!row(el, 'C2Cfolded'));
     (tab('group:Work') as HTMLElement).click();
     await waitUntil(() => rows(el).length === 1 && !!row(el, 'GROUPteam'));
     fake.emit(EVENT.CONVERSATION_GROUP_LIST_UPDATED, []);

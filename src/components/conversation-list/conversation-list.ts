@@ -25,7 +25,7 @@ const INITIAL_ROWS = 20;
 /** A typing indicator without a stop notice ends after this long. */
 const TYPING_MS = 6000;
 
-type Tab = 'all' | 'unread' | 'starred' | `group:${string}`;
+type Tab = 'all' | 'unread' | 'starred' | 'folded' | `group:${string}`;
 
 interface StatusEntry {
   userID: string;
@@ -47,8 +47,9 @@ export interface MenuState {
  * Paints from the client's cache as soon as the client exists (before the socket is up), follows
  * `CONVERSATION_LIST_UPDATED`, and shows a banner while the connection is not up. Rows are
  * virtualized (only the visible rows plus a few are in the DOM), so lists of 10,000 stay smooth.
- * A search box filters by name; tabs filter by unread, starred and the user's conversation groups;
- * hidden conversations (HIDE mark) are left out. Each row shows the unread count (a dot when the
+ * A search box filters by name; tabs filter by unread, starred, folded (FOLD mark: left out of
+ * All, shown only while any exists) and the user's conversation groups; hidden conversations
+ * (HIDE mark) are left out. Each row shows the unread count (a dot when the
  * conversation is muted or marked unread), an @me / @all marker, the draft, a typing indicator and,
  * for 1:1 chats, the peer's online status from `USER_STATUS_UPDATED` (the element calls
  * `subscribeUserStatus` for the peers it shows when the client has it).
@@ -256,7 +257,8 @@ export class ImConversationList extends ImElement {
     const list = this.conversations.filter(
       (c) =>
         !hasMark(c, TYPES.CONV_MARK_TYPE_HIDE) &&
-        (tab === 'all' ||
+        ((tab === 'all' && !hasMark(c, TYPES.CONV_MARK_TYPE_FOLD)) ||
+          (tab === 'folded' && hasMark(c, TYPES.CONV_MARK_TYPE_FOLD)) ||
           (tab === 'unread' && (c.unreadCount > 0 || hasMark(c, TYPES.CONV_MARK_TYPE_UNREAD))) ||
           (tab === 'starred' && hasMark(c, TYPES.CONV_MARK_TYPE_STAR)) ||
           (tab.startsWith('group:') && !!c.conversationGroupList?.includes(tab.slice(6)))) &&
@@ -465,6 +467,9 @@ export class ImConversationList extends ImElement {
       ['all', 'All'],
       ['unread', 'Unread'],
       ['starred', 'Starred'],
+      ...(this.conversations.some((c) => hasMark(c, TYPES.CONV_MARK_TYPE_FOLD))
+        ? [['folded', 'Folded'] as [Tab, string]]
+        : []),
       ...this.groupNames.map((n): [Tab, string] => [`group:${n}`, n]),
     ];
     return html`<div part="tabs" role="toolbar" aria-label="Filter conversations">
