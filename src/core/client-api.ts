@@ -274,9 +274,10 @@ export abstract class ClientApi extends ClientCore {
       groupProfile?: { groupID?: string };
       operatorID?: string;
     };
+    const application = options?.application;
     return this.call<{ group: Group }>('handleGroupApplication', {
-      groupID: options?.groupID ?? payload.groupProfile?.groupID,
-      userID: options?.userID ?? payload.operatorID,
+      groupID: options?.groupID ?? application?.groupID ?? payload.groupProfile?.groupID,
+      userID: options?.userID ?? application?.applicant ?? payload.operatorID,
       handleAction: options?.handleAction,
       handleMessage: options?.handleMessage,
     });

@@ -376,11 +376,15 @@ export interface ChatClient {
     duration?: number;
   }): Promise<IMResponse<{ group: Group; userIDList: string[] }>>;
   getGroupApplicationList(): Promise<IMResponse<{ applicationList: GroupApplication[] }>>;
-  /** `message`: the join-application system notice; or name the group and applicant directly. */
+  /**
+   * The application as `message` (the join-application system notice) or `application` (an entry
+   * of getGroupApplicationList), or as `groupID` + applicant `userID`.
+   */
   handleGroupApplication(options: {
     handleAction: 'Agree' | 'Reject';
     handleMessage?: string;
     message?: Message;
+    application?: GroupApplication;
     groupID?: string;
     userID?: string;
   }): Promise<IMResponse<{ group: Group }>>;

@@ -21,6 +21,7 @@ import type { ConversationOpsService } from './services/conversation-ops.js';
 
 // [issue 5: groups]
 import type { GroupAdminService } from './services/group-admin.js';
+import type { GroupKeyValueService } from './services/group-kv.js';
 import type { TopicService } from './services/group-topics.js';
 
 // [issue 6: users and relationships]
@@ -48,6 +49,7 @@ export interface Services {
   // [issue 5: groups]
   groupAdmin: GroupAdminService;
   topics: TopicService;
+  groupKV: GroupKeyValueService;
 
   // [issue 6: users and relationships]
   relations: RelationService;
@@ -132,14 +134,14 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   setGroupMemberCustomField: (s, c, d) => s.groupAdmin.setCustomField(c, d),
   getGroupMemberProfile: (s, c, d) => s.groupAdmin.memberProfile(c, d),
   searchGroupByID: (s, c, d) => s.groupAdmin.search(c, d),
-  initGroupAttributes: (s, c, d) => s.groupAdmin.initAttributes(c, d),
-  setGroupAttributes: (s, c, d) => s.groupAdmin.setAttributes(c, d),
-  deleteGroupAttributes: (s, c, d) => s.groupAdmin.deleteAttributes(c, d),
-  getGroupAttributes: (s, c, d) => s.groupAdmin.getAttributes(c, d),
-  setGroupCounters: (s, c, d) => s.groupAdmin.setCounters(c, d),
-  increaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, 1),
-  decreaseGroupCounter: (s, c, d) => s.groupAdmin.addToCounter(c, d, -1),
-  getGroupCounters: (s, c, d) => s.groupAdmin.getCounters(c, d),
+  initGroupAttributes: (s, c, d) => s.groupKV.initAttributes(c, d),
+  setGroupAttributes: (s, c, d) => s.groupKV.setAttributes(c, d),
+  deleteGroupAttributes: (s, c, d) => s.groupKV.deleteAttributes(c, d),
+  getGroupAttributes: (s, c, d) => s.groupKV.getAttributes(c, d),
+  setGroupCounters: (s, c, d) => s.groupKV.setCounters(c, d),
+  increaseGroupCounter: (s, c, d) => s.groupKV.addToCounter(c, d, 1),
+  decreaseGroupCounter: (s, c, d) => s.groupKV.addToCounter(c, d, -1),
+  getGroupCounters: (s, c, d) => s.groupKV.getCounters(c, d),
   createTopicInCommunity: (s, c, d) => s.topics.create(c, d),
   getTopicList: (s, c, d) => s.topics.list(c, d),
   updateTopicProfile: (s, c, d) => s.topics.update(c, d),

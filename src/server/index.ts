@@ -28,6 +28,7 @@ import { DEFAULT_CONFIG, nowSeconds, type ServiceDeps } from './services/deps.js
 import { ExtensionService } from './services/extensions.js';
 import { GroupService } from './services/groups.js';
 import { GroupAdminService } from './services/group-admin.js';
+import { GroupKeyValueService } from './services/group-kv.js';
 import { TopicService } from './services/group-topics.js';
 import { LifecycleService } from './services/lifecycle.js';
 import { LocalDiskMediaStore, type MediaStore } from './services/media/store.js';
@@ -204,6 +205,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // [issue 5: groups]
     groupAdmin: new GroupAdminService(deps, groups),
     topics: new TopicService(deps, groups),
+    groupKV: new GroupKeyValueService(deps, groups),
 
     // [issue 6: users and relationships]
     relations: new RelationService(deps),

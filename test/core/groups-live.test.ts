@@ -104,6 +104,25 @@ describe('group administration (live)', () => {
     const list = await alice.client.getGroupApplicationList();
     expect(list.data.applicationList.map((a) => a.applicant)).to.deep.equal([bob.userID]);
     await alice.client.handleGroupApplication({ handleAction: 'Agree', message: notice });
+    // A second applicant, refused through the list entry.
+    const carol = await readyUser('carol');
+    await carol.client.joinGroup({ groupID });
+    await waitFor(
+      () =>
+        alice.rec
+          .of<Message[]>(EVENT.MESSAGE_RECEIVED)
+          .flat()
+          .some(
+            (m) =>
+              m.type === TYPES.MSG_GRP_SYS_NOTICE &&
+              (m.payload as { operatorID?: string }).operatorID === carol.userID,
+          ),
+      'carol’s application notice',
+    );
+    const [application] = (await alice.client.getGroupApplicationList()).data.applicationList;
+    expect(application.applicant).to.equal(carol.userID);
+    await alice.client.handleGroupApplication({ handleAction: 'Reject', application });
+    await waitFor(() => !!received(carol, TYPES.MSG_GRP_SYS_NOTICE, 3), 'refused notice');
     await waitFor(() => hasGroup(bob, groupID), 'bob is in');
     await waitFor(() => !!received(bob, TYPES.MSG_GRP_SYS_NOTICE, 2), 'accepted notice');
   });
