@@ -379,7 +379,13 @@ export function contactListView(k: Kit) {
           </button>
         </div>
         <div part="panel" role="tabpanel">${this.renderPanel()}</div>
-        ${this.dialogReady ? html`<im-add-friend-dialog></im-add-friend-dialog>` : nothing}
+        ${
+          this.dialogReady
+            ? html`<im-add-friend-dialog
+                theme=${this.host.theme ?? nothing}
+              ></im-add-friend-dialog>`
+            : nothing
+        }
       </div>`;
     }
   };

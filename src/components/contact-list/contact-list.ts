@@ -74,12 +74,22 @@ export class ImContactList extends ImElement {
     this.fail(error);
   }
 
-  /** Resolves once the element's view (loaded on first connection) is in place. */
+  /**
+   * Resolves once the element's view (loaded on first connection) is in place, or its loading
+   * failed (reported as `im-error`; the next connection tries again).
+   */
   get viewReady(): Promise<void> {
-    return (this.viewLoad ??= import('./contact-list-view.js').then(({ contactListView }) => {
-      this.view ??= new (contactListView(kit))(this);
-      this.requestUpdate();
-    }));
+    return (this.viewLoad ??= import('./contact-list-view.js').then(
+      ({ contactListView }) => {
+        this.view ??= new (contactListView(kit))(this);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        // The chunk did not load (offline, deployment changed): report it, try again next time.
+        this.viewLoad = null;
+        this.fail(error);
+      },
+    ));
   }
 
   override connectedCallback(): void {

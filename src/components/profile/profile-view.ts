@@ -259,6 +259,7 @@ export function profileView(k: Kit) {
         ${
           this.editing && this.client
             ? html`<im-profile-editor
+                theme=${this.host.theme ?? nothing}
                 .client=${this.client}
                 .profile=${p}
                 .customStatus=${custom ?? ''}
