@@ -8,7 +8,8 @@
  * - FRIEND_APPLICATION_LIST_UPDATED: `{friendApplicationList, unreadCount}`;
  * - FRIEND_GROUP_LIST_UPDATED: the friend groups (FriendGroup[]);
  * - BLACKLIST_UPDATED: the blocked userIDs (string[]);
- * - USER_STATUS_UPDATED: `{userStatusList: [{userID, statusType, customStatus}]}`;
+ * - USER_STATUS_UPDATED: `[{userID, statusType, customStatus}]` (Tencent's shape; the push carries
+ *   it as `{userStatusList}`);
  * - MY_FOLLOWERS_LIST_UPDATED / MY_FOLLOWING_LIST_UPDATED / MUTUAL_FOLLOWERS_LIST_UPDATED:
  *   `{userIDList, isAdd}`.
  * After a change made through this engine the lists it touches are read again from the server (the
@@ -147,7 +148,7 @@ export const userHandlers: Record<string, Handler> = {
   getUserStatus: read('getUserStatus'),
   async setSelfStatus(e, _peer, p) {
     const res = await e.conn.request<UserStatus>('setSelfStatus', validate('setSelfStatus', p));
-    e.broadcast(EVENT.USER_STATUS_UPDATED, { userStatusList: [res] });
+    e.broadcast(EVENT.USER_STATUS_UPDATED, [res]);
     return res;
   },
   subscribeUserStatus: read('subscribeUserStatus'),
@@ -215,7 +216,7 @@ export function applyUserPush(e: Engine, frame: PushFrame): boolean {
   const s = state(e);
   switch (frame.push) {
     case 'userStatusUpdated':
-      e.broadcast(EVENT.USER_STATUS_UPDATED, frame.data);
+      e.broadcast(EVENT.USER_STATUS_UPDATED, frame.data.userStatusList);
       return true;
     case 'friendListUpdated': {
       const { added, deleted } = frame.data;

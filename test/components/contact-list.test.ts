@@ -65,9 +65,9 @@ describe('<im-contact-list>', () => {
     });
     expect(fake.callsOf('subscribeUserStatus')).to.have.length(0);
     expect(parts(el, 'status-online')).to.have.length(0);
-    fake.emit(EVENT.USER_STATUS_UPDATED, {
-      userStatusList: [{ userID: 'bob', statusType: 1, customStatus: 'at lunch' } as UserStatus],
-    });
+    fake.emit(EVENT.USER_STATUS_UPDATED, [
+      { userID: 'bob', statusType: 1, customStatus: 'at lunch' } as UserStatus,
+    ]);
     await el.updateComplete;
     expect(parts(el, 'status-online')).to.have.length(1);
     expect(part(el, 'status-online')!.getAttribute('aria-label')).to.equal('Online');
@@ -193,9 +193,7 @@ describe('<im-profile>', () => {
     expect(fake.callsOf('subscribeUserStatus').at(-1)!.args[0]).to.deep.equal({
       userIDList: ['erin'],
     });
-    fake.emit(EVENT.USER_STATUS_UPDATED, {
-      userStatusList: [{ userID: 'erin', statusType: 2, customStatus: '' }],
-    });
+    fake.emit(EVENT.USER_STATUS_UPDATED, [{ userID: 'erin', statusType: 2, customStatus: '' }]);
     await el.updateComplete;
     expect(part(el, 'status-text')!.textContent).to.equal('Offline');
     const message = oneEvent(el, 'im-profile-message');

@@ -201,9 +201,7 @@ describe('im-conversation-list and the conversation model', () => {
     const el = await mount(fake);
     await waitUntil(() => subscribed.length > 0, 'subscribed the peers shown');
     expect(subscribed.flat().sort()).to.deep.equal(['bob', 'muted', 'pinned']);
-    fake.emit(EVENT.USER_STATUS_UPDATED, {
-      userStatusList: [{ userID: 'bob', statusType: 1, customStatus: '' }],
-    });
+    fake.emit(EVENT.USER_STATUS_UPDATED, [{ userID: 'bob', statusType: 1, customStatus: '' }]);
     await waitUntil(() => row(el, 'C2Cbob')?.querySelector("[part~='status-online']"));
     fake.emit(LIFECYCLE_EVENT.TYPING, { conversationID: 'C2Cbob', userID: 'bob', typing: true });
     await waitUntil(() => row(el, 'C2Cbob')?.querySelector("[part~='typing']"));

@@ -168,7 +168,7 @@ const api: {
       customStatus: options.customStatus ?? '',
     };
     s(this).statuses.set(this.userID, status);
-    this.emit(EVENT.USER_STATUS_UPDATED, { userStatusList: [status] });
+    this.emit(EVENT.USER_STATUS_UPDATED, [status]);
     return ok(status);
   },
   async subscribeUserStatus(options: { userIDList: string[] }) {

@@ -256,9 +256,9 @@ describe('im-group-panel administration', () => {
     const el = await mount(fake);
     await waitUntil(() => subscribed.length > 0, 'subscribed');
     expect(subscribed.flat()).to.include.members(['olivia', 'bob', 'carol', 'alice']);
-    fake.emit('onUserStatusUpdated', { userStatusList: [{ userID: 'bob', statusType: 1 }] });
+    fake.emit('onUserStatusUpdated', [{ userID: 'bob', statusType: 1 }]);
     await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="online"]').length === 1);
-    fake.emit('onUserStatusUpdated', { userStatusList: [{ userID: 'bob', statusType: 2 }] });
+    fake.emit('onUserStatusUpdated', [{ userID: 'bob', statusType: 2 }]);
     await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="online"]').length === 0);
   });
 

@@ -123,8 +123,8 @@ describe('users and relationships, live', () => {
     const bobTab = await secondTab(bob);
     const statusOf = (u: LiveUser, userID: string) =>
       u.rec
-        .of<{ userStatusList: UserStatus[] }>(EVENT.USER_STATUS_UPDATED)
-        .flatMap((d) => d.userStatusList)
+        .of<UserStatus[]>(EVENT.USER_STATUS_UPDATED)
+        .flat()
         .filter((s) => s.userID === userID)
         .at(-1);
     await alice.client.subscribeUserStatus({ userIDList: [bob.userID] });

@@ -103,7 +103,7 @@ describe('engine: users and relationships', () => {
     const status = { userStatusList: [{ userID: 'carol', statusType: 1, customStatus: 'hi' }] };
     s.receive({ push: 'userStatusUpdated', data: status });
     await until(() => last(EVENT.USER_STATUS_UPDATED) !== undefined);
-    expect(last(EVENT.USER_STATUS_UPDATED)).to.deep.equal(status);
+    expect(last(EVENT.USER_STATUS_UPDATED)).to.deep.equal(status.userStatusList);
     s.receive({
       push: 'followListUpdated',
       data: [

@@ -80,8 +80,8 @@ export function contactListView(k: Kit) {
         [EVENT.BLACKLIST_UPDATED]: (e: IMEvent<string[]>) => {
           if (Array.isArray(e.data)) this.blacklist = e.data;
         },
-        [EVENT.USER_STATUS_UPDATED]: (e: IMEvent<{ userStatusList: UserStatus[] }>) => {
-          const list = e.data?.userStatusList ?? [];
+        [EVENT.USER_STATUS_UPDATED]: (e: IMEvent<UserStatus[]>) => {
+          const list = Array.isArray(e.data) ? e.data : [];
           if (list.length === 0) return;
           const next = new Map(this.statuses);
           for (const s of list) next.set(s.userID, s);

@@ -158,8 +158,8 @@ export class ImConversationList extends ImElement {
       [EVENT.CONVERSATION_GROUP_LIST_UPDATED]: (event: IMEvent<string[]>) => {
         if (Array.isArray(event.data)) this.setGroups(event.data);
       },
-      [EVENT.USER_STATUS_UPDATED]: (event: IMEvent<{ userStatusList?: StatusEntry[] }>) => {
-        const list = event.data?.userStatusList;
+      [EVENT.USER_STATUS_UPDATED]: (event: IMEvent<StatusEntry[]>) => {
+        const list = event.data;
         if (!Array.isArray(list)) return;
         const next = new Map(this.statuses);
         for (const s of list) next.set(s.userID, s.statusType);

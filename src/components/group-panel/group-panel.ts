@@ -148,8 +148,8 @@ export class ImGroupPanel extends ImElement {
       [EVENT.GROUP_LIST_UPDATED]: () => void this.load(),
       [EVENT.SDK_READY]: () => void this.load(),
       [EVENT.USER_STATUS_UPDATED]: (event) => {
-        const data = event.data as { userStatusList?: { userID: string; statusType: number }[] };
-        if (Array.isArray(data?.userStatusList)) this.window.statusChanged(data.userStatusList);
+        const data = event.data as { userID: string; statusType: number }[] | undefined;
+        if (Array.isArray(data)) this.window.statusChanged(data);
       },
       [EVENT.TOPIC_CREATED]: () => void this.loadTopics(),
       [EVENT.TOPIC_DELETED]: () => void this.loadTopics(),

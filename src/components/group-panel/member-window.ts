@@ -3,7 +3,7 @@
  * view (plus a small overscan) are in the DOM, and pages of members are fetched from the client
  * (getGroupMemberList, offset paging, 100 per page) as the view reaches them.
  *
- * Online dots: USER_STATUS_UPDATED (`{userStatusList: [{userID, statusType}]}`, statusType 1 is
+ * Online dots: USER_STATUS_UPDATED (`[{userID, statusType}]`, statusType 1 is
  * online) marks users online or offline; when the client has `subscribeUserStatus` at run time,
  * the members in view are subscribed (and unsubscribed when they leave the view or the panel goes
  * away).

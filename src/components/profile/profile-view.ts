@@ -90,8 +90,8 @@ export function profileView(k: Kit) {
           const mine = (e.data ?? []).find((p) => p.userID === this.shownID);
           if (mine) this.profile = mine;
         },
-        [EVENT.USER_STATUS_UPDATED]: (e: IMEvent<{ userStatusList: UserStatus[] }>) => {
-          const s = (e.data?.userStatusList ?? []).find((x) => x.userID === this.shownID);
+        [EVENT.USER_STATUS_UPDATED]: (e: IMEvent<UserStatus[]>) => {
+          const s = (Array.isArray(e.data) ? e.data : []).find((x) => x.userID === this.shownID);
           if (s) this.status = s;
         },
         [EVENT.BLACKLIST_UPDATED]: (e: IMEvent<string[]>) => {
