@@ -306,6 +306,9 @@ export abstract class ClientApi extends ClientCore {
   searchGroupByID(groupID: string) {
     return this.call<{ group: Group }>('searchGroupByID', { groupID });
   }
+  getGroupOnlineMemberCount(groupID: string) {
+    return this.call<{ memberCount: number }>('getGroupOnlineMemberCount', { groupID });
+  }
   initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
     return this.call<{ groupAttributes: Record<string, string> }>('initGroupAttributes', options);
   }

@@ -418,6 +418,8 @@ export interface ChatClient {
     userIDList: string[];
   }): Promise<IMResponse<{ memberList: GroupMember[] }>>;
   searchGroupByID(groupID: string): Promise<IMResponse<{ group: Group }>>;
+  /** Members with at least one connected instance (any group type; the caller must be a member). */
+  getGroupOnlineMemberCount(groupID: string): Promise<IMResponse<{ memberCount: number }>>;
   initGroupAttributes(options: {
     groupID: string;
     groupAttributes: Record<string, string>;

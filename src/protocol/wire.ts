@@ -437,6 +437,7 @@ export const schemas = {
     userIDList: v.pipe(v.array(userID), v.minLength(1)),
   }),
   searchGroupByID: v.object({ groupID }),
+  getGroupOnlineMemberCount: v.object({ groupID }),
   initGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
   setGroupAttributes: v.object({ groupID, groupAttributes: v.record(v.string(), v.string()) }),
   deleteGroupAttributes: v.object({

@@ -134,6 +134,7 @@ export const handlers: { [K in SessionOp]: Handler<K> } = {
   setGroupMemberCustomField: (s, c, d) => s.groupAdmin.setCustomField(c, d),
   getGroupMemberProfile: (s, c, d) => s.groupAdmin.memberProfile(c, d),
   searchGroupByID: (s, c, d) => s.groupAdmin.search(c, d),
+  getGroupOnlineMemberCount: (s, c, d) => s.status.groupOnlineMemberCount(c, d),
   initGroupAttributes: (s, c, d) => s.groupKV.initAttributes(c, d),
   setGroupAttributes: (s, c, d) => s.groupKV.setAttributes(c, d),
   deleteGroupAttributes: (s, c, d) => s.groupKV.deleteAttributes(c, d),

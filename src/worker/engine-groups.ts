@@ -117,6 +117,7 @@ export const groupHandlers: Record<string, Handler> = {
   setGroupMemberCustomField: withGroup('setGroupMemberCustomField'),
   getGroupMemberProfile: plain('getGroupMemberProfile'),
   searchGroupByID: plain('searchGroupByID'),
+  getGroupOnlineMemberCount: plain('getGroupOnlineMemberCount'),
   initGroupAttributes: attributes('initGroupAttributes'),
   setGroupAttributes: attributes('setGroupAttributes'),
   deleteGroupAttributes: attributes('deleteGroupAttributes'),

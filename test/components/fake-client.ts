@@ -1193,6 +1193,13 @@ export class FakeChatClient implements ChatClient {
     this.record('searchGroupByID', groupID);
     return ok({ group: this.groupOf(groupID) });
   }
+  /** Members online: those listed in `onlineUsers`. */
+  onlineUsers = new Set<string>();
+  async getGroupOnlineMemberCount(groupID: string) {
+    this.record('getGroupOnlineMemberCount', groupID);
+    const list = this.members.get(groupID) ?? [];
+    return ok({ memberCount: list.filter((m) => this.onlineUsers.has(m.userID)).length });
+  }
   attributes = new Map<string, Record<string, string>>();
   async initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }) {
     this.record('initGroupAttributes', options);

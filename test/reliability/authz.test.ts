@@ -1055,6 +1055,10 @@ const table: Record<Op, Row> = {
       userIDList: [w.alice.userID],
     })),
   },
+  getGroupOnlineMemberCount: {
+    request: (w) => ({ groupID: w.W }),
+    attempts: strangerInGroup('count the online members', (_w, groupID) => ({ groupID })),
+  },
   searchGroupByID: {
     request: (w) => ({ groupID: w.P }),
     attempts: strangerInGroup('find a Work group by ID', (_w, groupID) => ({ groupID })),

@@ -68,6 +68,35 @@ describe('user status', () => {
     assert.equal(out.data.userStatusList[0].statusType, 3);
   });
 
+  test('getGroupOnlineMemberCount counts members with a live instance; members only', async () => {
+    const owner = await connect(uid('own'));
+    const [a, b, away] = [uid('a'), uid('b'), uid('away')];
+    await registerUsers(server, away);
+    const ca = await connect(a);
+    await connect(b);
+    const { group } = await owner.request('createGroup', {
+      name: 'online count',
+      type: 'Public',
+      memberList: [{ userID: a }, { userID: b }, { userID: away }],
+    });
+    const count = async (c: TestClient) =>
+      (await c.request('getGroupOnlineMemberCount', { groupID: group.groupID })).memberCount;
+    assert.equal(await count(owner), 3, 'owner, a and b are connected; away is not');
+    await ca.close();
+    await sleep(50);
+    assert.equal(await count(owner), 2);
+    const stranger = await connect(uid('stranger'));
+    await assert.rejects(
+      stranger.request('getGroupOnlineMemberCount', { groupID: group.groupID }),
+      {
+        code: ErrorCode.NO_PERMISSION,
+      },
+    );
+    await assert.rejects(stranger.request('getGroupOnlineMemberCount', { groupID: 'no_such' }), {
+      code: ErrorCode.GROUP_NOT_FOUND,
+    });
+  });
+
   test('a silent client (no pong) turns offline after the heartbeat timeout', async () => {
     const watcher = await connect(uid('w'));
     const u = uid('silent');

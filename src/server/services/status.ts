@@ -19,7 +19,7 @@ import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { RelationFailure, UserStatus } from '../../protocol/types.js';
 import type { OpData } from '../../protocol/wire.js';
 import type { Presence } from '../bus/types.js';
-import { byteLength, invalid } from '../errors.js';
+import { byteLength, ImError, invalid } from '../errors.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
 
 export class StatusService {
@@ -136,6 +136,30 @@ export class StatusService {
   ): Promise<{ failureUserList: RelationFailure[] }> {
     await this.rel.unsubscribe(caller.app, caller.userID, [...new Set(data.userIDList)]);
     return { failureUserList: [] };
+  }
+
+  /**
+   * getGroupOnlineMemberCount: the members with at least one live instance (presence), for any
+   * group type (Tencent: all types since 3.2.0). The caller must be a member (10007); 10010 for a
+   * group that does not exist.
+   */
+  async groupOnlineMemberCount(
+    caller: Caller,
+    data: OpData<'getGroupOnlineMemberCount'>,
+  ): Promise<{ memberCount: number }> {
+    const { storage } = this.deps;
+    const group = await storage.getGroup(caller.app, data.groupID);
+    if (!group) {
+      throw new ImError(ErrorCode.GROUP_NOT_FOUND, `group ${data.groupID} does not exist`);
+    }
+    if (!(await storage.getMember(caller.app, data.groupID, caller.userID))) {
+      throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');
+    }
+    let memberCount = 0;
+    for (const m of await storage.allMembers(caller.app, data.groupID)) {
+      if ((await this.presence.instanceCount(caller.app, m.userID)) > 0) memberCount++;
+    }
+    return { memberCount };
   }
 
   /** The connection layer: a socket of `caller` logged in (after presence.attach). */
