@@ -11,6 +11,7 @@ import type {
   ConversationStatePatch,
   ConversationStateRecord,
 } from './types.js';
+import { prepared } from './sqlite-statements.js';
 
 type DB = Database.Database;
 
@@ -49,7 +50,7 @@ function toState(row: StateRow): ConversationStateRecord {
 }
 
 export function listStates(db: DB, app: number, userID: string): ConversationStateRecord[] {
-  return (db.prepare(STATE_SELECT).all({ app, u: userID }) as StateRow[]).map(toState);
+  return (prepared(db, STATE_SELECT).all({ app, u: userID }) as StateRow[]).map(toState);
 }
 
 export function getState(
@@ -58,7 +59,7 @@ export function getState(
   userID: string,
   convKey: string,
 ): ConversationStateRecord | null {
-  const row = db.prepare(`${STATE_SELECT} WHERE c.conv_key = @key`).get({
+  const row = prepared(db, `${STATE_SELECT} WHERE c.conv_key = @key`).get({
     app,
     u: userID,
     key: convKey,
@@ -71,7 +72,8 @@ function convIDs(
   app: number,
   convKeys: string[],
 ): { convID: number; lastCursor: number }[] {
-  const stmt = db.prepare(
+  const stmt = prepared(
+    db,
     'SELECT conv_id, last_cursor FROM conversations WHERE app_id = ? AND conv_key = ?',
   );
   const out: { convID: number; lastCursor: number }[] = [];
@@ -83,7 +85,8 @@ function convIDs(
 }
 
 function ensureRow(db: DB, app: number, userID: string, convID: number, now: number): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT OR IGNORE INTO conversation_state (app_id, user_id, conv_id, updated_at) VALUES (?, ?, ?, ?)`,
   ).run(app, userID, convID, now);
 }
@@ -91,14 +94,13 @@ function ensureRow(db: DB, app: number, userID: string, convID: number, now: num
 /** Conversations of the user that carry a mark or belong to a conversation group. */
 function markedCount(db: DB, app: number, userID: string): number {
   return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM (
+    prepared(
+      db,
+      `SELECT count(*) AS n FROM (
            SELECT conv_id FROM conversation_state WHERE app_id = @app AND user_id = @u
              AND (marks <> '[]' OR hidden_cursor >= 0)
            UNION SELECT conv_id FROM conversation_group_members WHERE app_id = @app AND user_id = @u)`,
-      )
-      .get({ app, u: userID }) as { n: number }
+    ).get({ app, u: userID }) as { n: number }
   ).n;
 }
 
@@ -117,38 +119,42 @@ function patchStates(
     ensureRow(db, app, userID, convID, now);
     const where = { app, u: userID, conv: convID, now };
     if (patch.pinned !== undefined) {
-      db.prepare(
+      prepared(
+        db,
         `UPDATE conversation_state SET pinned = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run({ ...where, v: patch.pinned ? 1 : 0 });
     }
     if (patch.customData !== undefined) {
-      db.prepare(
+      prepared(
+        db,
         `UPDATE conversation_state SET custom_data = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run({ ...where, v: patch.customData });
     }
     if (patch.draft !== undefined) {
-      db.prepare(
+      prepared(
+        db,
         `UPDATE conversation_state SET draft = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run({ ...where, v: patch.draft });
     }
     if (patch.mark && patch.mark.markType === TYPES.CONV_MARK_TYPE_HIDE) {
-      db.prepare(
+      prepared(
+        db,
         `UPDATE conversation_state SET hidden_cursor = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run({ ...where, v: patch.mark.enable ? lastCursor : -1 });
     } else if (patch.mark) {
-      const row = db
-        .prepare(
-          'SELECT marks FROM conversation_state WHERE app_id = @app AND user_id = @u AND conv_id = @conv',
-        )
-        .get(where) as { marks: string };
+      const row = prepared(
+        db,
+        'SELECT marks FROM conversation_state WHERE app_id = @app AND user_id = @u AND conv_id = @conv',
+      ).get(where) as { marks: string };
       const marks = new Set(JSON.parse(row.marks) as number[]);
       if (patch.mark.enable) marks.add(patch.mark.markType);
       else marks.delete(patch.mark.markType);
-      db.prepare(
+      prepared(
+        db,
         `UPDATE conversation_state SET marks = @v, updated_at = @now
              WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run({ ...where, v: JSON.stringify([...marks].sort((a, b) => a - b)) });
@@ -194,22 +200,26 @@ export function deleteFor(
   db.transaction(() => {
     for (const { convID, lastCursor } of convIDs(db, app, convKeys)) {
       const where = { app, u: userID, conv: convID };
-      db.prepare(
+      prepared(
+        db,
         `UPDATE user_conversations SET
            read_seq = max(read_seq, (SELECT last_seq FROM conversations WHERE conv_id = @conv))
          WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
       ).run(where);
       if (clearHistory) {
-        db.prepare(
+        prepared(
+          db,
           `UPDATE user_conversations SET
              visible_seq = max(visible_seq, (SELECT last_seq FROM conversations WHERE conv_id = @conv))
            WHERE app_id = @app AND user_id = @u AND conv_id = @conv`,
         ).run(where);
       }
-      db.prepare(
+      prepared(
+        db,
         'DELETE FROM conversation_group_members WHERE app_id = @app AND user_id = @u AND conv_id = @conv',
       ).run(where);
-      db.prepare(
+      prepared(
+        db,
         `INSERT INTO conversation_state (app_id, user_id, conv_id, deleted_cursor, updated_at)
          VALUES (@app, @u, @conv, @cursor, @now)
          ON CONFLICT (app_id, user_id, conv_id) DO UPDATE SET pinned = 0, marks = '[]', custom_data = '',
@@ -221,11 +231,10 @@ export function deleteFor(
 
 export function groupNames(db: DB, app: number, userID: string): string[] {
   return (
-    db
-      .prepare(
-        'SELECT name FROM conversation_groups WHERE app_id = ? AND user_id = ? ORDER BY created_at, name',
-      )
-      .all(app, userID) as { name: string }[]
+    prepared(
+      db,
+      'SELECT name FROM conversation_groups WHERE app_id = ? AND user_id = ? ORDER BY created_at, name',
+    ).all(app, userID) as { name: string }[]
   ).map((r) => r.name);
 }
 
@@ -239,12 +248,14 @@ export function changeGroups(
 ): ConversationGroupResult {
   return limited(db, (): ConversationGroupResult => {
     const exists = (name: string) =>
-      db
-        .prepare('SELECT 1 FROM conversation_groups WHERE app_id = ? AND user_id = ? AND name = ?')
-        .get(app, userID, name) !== undefined;
+      prepared(
+        db,
+        'SELECT 1 FROM conversation_groups WHERE app_id = ? AND user_id = ? AND name = ?',
+      ).get(app, userID, name) !== undefined;
     const before = markedCount(db, app, userID);
     const addMembers = (name: string, convKeys: string[]) => {
-      const insert = db.prepare(
+      const insert = prepared(
+        db,
         `INSERT OR IGNORE INTO conversation_group_members (app_id, user_id, name, conv_id) VALUES (?, ?, ?, ?)`,
       );
       for (const { convID } of convIDs(db, app, convKeys)) insert.run(app, userID, name, convID);
@@ -255,7 +266,8 @@ export function changeGroups(
       case 'create': {
         if (exists(change.name)) return 'exists';
         if (groupNames(db, app, userID).length >= limits.maxGroups) return 'full';
-        db.prepare(
+        prepared(
+          db,
           'INSERT INTO conversation_groups (app_id, user_id, name, created_at) VALUES (?, ?, ?, ?)',
         ).run(app, userID, change.name, now);
         addMembers(change.name, change.convKeys);
@@ -263,10 +275,12 @@ export function changeGroups(
       }
       case 'delete': {
         if (!exists(change.name)) return 'missing';
-        db.prepare(
+        prepared(
+          db,
           'DELETE FROM conversation_groups WHERE app_id = ? AND user_id = ? AND name = ?',
         ).run(app, userID, change.name);
-        db.prepare(
+        prepared(
+          db,
           'DELETE FROM conversation_group_members WHERE app_id = ? AND user_id = ? AND name = ?',
         ).run(app, userID, change.name);
         return 'ok';
@@ -275,10 +289,12 @@ export function changeGroups(
         if (!exists(change.name)) return 'missing';
         if (change.newName === change.name) return 'ok';
         if (exists(change.newName)) return 'exists';
-        db.prepare(
+        prepared(
+          db,
           'UPDATE conversation_groups SET name = ? WHERE app_id = ? AND user_id = ? AND name = ?',
         ).run(change.newName, app, userID, change.name);
-        db.prepare(
+        prepared(
+          db,
           'UPDATE conversation_group_members SET name = ? WHERE app_id = ? AND user_id = ? AND name = ?',
         ).run(change.newName, app, userID, change.name);
         return 'ok';
@@ -290,7 +306,8 @@ export function changeGroups(
       }
       case 'remove': {
         if (!exists(change.name)) return 'missing';
-        const del = db.prepare(
+        const del = prepared(
+          db,
           'DELETE FROM conversation_group_members WHERE app_id = ? AND user_id = ? AND name = ? AND conv_id = ?',
         );
         for (const { convID } of convIDs(db, app, change.convKeys))

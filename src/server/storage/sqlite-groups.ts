@@ -13,6 +13,7 @@ import type {
   TopicPatch,
   TopicRecord,
 } from './types.js';
+import { prepared } from './sqlite-statements.js';
 
 const GROUP_COLUMNS: Record<keyof GroupPatch, string> = {
   name: 'name',
@@ -57,12 +58,11 @@ export function updateGroup(
   now: number,
 ): boolean {
   const { sql, values } = assignments(patch, GROUP_COLUMNS);
-  const result = db
-    .prepare(
-      `UPDATE im_groups SET ${sql ? `${sql}, ` : ''}info_seq = info_seq + 1, last_info_time = ?
+  const result = prepared(
+    db,
+    `UPDATE im_groups SET ${sql ? `${sql}, ` : ''}info_seq = info_seq + 1, last_info_time = ?
        WHERE app_id = ? AND group_id = ?`,
-    )
-    .run(...values, now, app, groupID);
+  ).run(...values, now, app, groupID);
   return result.changes > 0;
 }
 
@@ -75,14 +75,16 @@ export function updateMember(
 ): boolean {
   const { sql, values } = assignments(patch, MEMBER_COLUMNS);
   if (!sql) {
-    return !!db
-      .prepare('SELECT 1 FROM group_members WHERE app_id = ? AND group_id = ? AND user_id = ?')
-      .get(app, groupID, userID);
+    return !!prepared(
+      db,
+      'SELECT 1 FROM group_members WHERE app_id = ? AND group_id = ? AND user_id = ?',
+    ).get(app, groupID, userID);
   }
   return (
-    db
-      .prepare(`UPDATE group_members SET ${sql} WHERE app_id = ? AND group_id = ? AND user_id = ?`)
-      .run(...values, app, groupID, userID).changes > 0
+    prepared(
+      db,
+      `UPDATE group_members SET ${sql} WHERE app_id = ? AND group_id = ? AND user_id = ?`,
+    ).run(...values, app, groupID, userID).changes > 0
   );
 }
 
@@ -95,14 +97,15 @@ export function transferOwner(
 ): boolean {
   return db
     .transaction((): boolean => {
-      const setRole = db.prepare(
+      const setRole = prepared(
+        db,
         'UPDATE group_members SET role = ? WHERE app_id = ? AND group_id = ? AND user_id = ?',
       );
       if (setRole.run('Owner', app, groupID, to).changes === 0) return false;
       if (setRole.run('Member', app, groupID, from).changes === 0) {
         throw new Error('transferOwner: the previous owner is not a member');
       }
-      db.prepare('UPDATE im_groups SET owner_id = ? WHERE app_id = ? AND group_id = ?').run(
+      prepared(db, 'UPDATE im_groups SET owner_id = ? WHERE app_id = ? AND group_id = ?').run(
         to,
         app,
         groupID,
@@ -116,21 +119,21 @@ export function dismissGroup(db: Database.Database, app: number, groupID: string
   return db
     .transaction((): string[] => {
       const members = (
-        db
-          .prepare(
-            'SELECT user_id FROM group_members WHERE app_id = ? AND group_id = ? ORDER BY id',
-          )
-          .all(app, groupID) as { user_id: string }[]
+        prepared(
+          db,
+          'SELECT user_id FROM group_members WHERE app_id = ? AND group_id = ? ORDER BY id',
+        ).all(app, groupID) as { user_id: string }[]
       ).map((r) => r.user_id);
-      const conv = db
-        .prepare('SELECT conv_id FROM conversations WHERE app_id = ? AND conv_key = ?')
-        .get(app, groupKey(groupID)) as { conv_id: number } | undefined;
+      const conv = prepared(
+        db,
+        'SELECT conv_id FROM conversations WHERE app_id = ? AND conv_key = ?',
+      ).get(app, groupKey(groupID)) as { conv_id: number } | undefined;
       if (conv) {
-        db.prepare('DELETE FROM user_conversations WHERE app_id = ? AND conv_id = ?').run(
+        prepared(db, 'DELETE FROM user_conversations WHERE app_id = ? AND conv_id = ?').run(
           app,
           conv.conv_id,
         );
-        db.prepare('DELETE FROM conversation_settings WHERE app_id = ? AND conv_id = ?').run(
+        prepared(db, 'DELETE FROM conversation_settings WHERE app_id = ? AND conv_id = ?').run(
           app,
           conv.conv_id,
         );
@@ -145,7 +148,7 @@ export function dismissGroup(db: Database.Database, app: number, groupID: string
         'pinned_messages',
         'im_groups',
       ]) {
-        db.prepare(`DELETE FROM ${table} WHERE app_id = ? AND group_id = ?`).run(app, groupID);
+        prepared(db, `DELETE FROM ${table} WHERE app_id = ? AND group_id = ?`).run(app, groupID);
       }
       return members;
     })
@@ -174,11 +177,10 @@ export function getGroupApplication(
   groupID: string,
   userID: string,
 ): GroupApplicationRecord | null {
-  const row = db
-    .prepare(
-      'SELECT group_id, user_id, message, time, status FROM group_applications WHERE app_id = ? AND group_id = ? AND user_id = ?',
-    )
-    .get(app, groupID, userID) as ApplicationRow | undefined;
+  const row = prepared(
+    db,
+    'SELECT group_id, user_id, message, time, status FROM group_applications WHERE app_id = ? AND group_id = ? AND user_id = ?',
+  ).get(app, groupID, userID) as ApplicationRow | undefined;
   return row ? toApplication(row) : null;
 }
 
@@ -188,14 +190,13 @@ export function pendingApplicationsFor(
   userID: string,
 ): GroupApplicationRecord[] {
   return (
-    db
-      .prepare(
-        `SELECT a.group_id, a.user_id, a.message, a.time, a.status FROM group_applications a
+    prepared(
+      db,
+      `SELECT a.group_id, a.user_id, a.message, a.time, a.status FROM group_applications a
          JOIN group_members gm ON gm.app_id = a.app_id AND gm.group_id = a.group_id
          WHERE gm.app_id = ? AND gm.user_id = ? AND gm.role IN ('Owner', 'Admin') AND a.status = 'pending'
          ORDER BY a.time, a.group_id, a.user_id`,
-      )
-      .all(app, userID) as ApplicationRow[]
+    ).all(app, userID) as ApplicationRow[]
   ).map(toApplication);
 }
 
@@ -207,12 +208,11 @@ export function resolveGroupApplication(
   status: 'Agree' | 'Reject',
 ): boolean {
   return (
-    db
-      .prepare(
-        `UPDATE group_applications SET status = ? WHERE app_id = ? AND group_id = ? AND user_id = ?
+    prepared(
+      db,
+      `UPDATE group_applications SET status = ? WHERE app_id = ? AND group_id = ? AND user_id = ?
            AND status = 'pending'`,
-      )
-      .run(status, app, groupID, userID).changes > 0
+    ).run(status, app, groupID, userID).changes > 0
   );
 }
 
@@ -224,9 +224,10 @@ export function readMap(
   app: number,
   groupID: string,
 ): Record<string, string> {
-  const rows = db
-    .prepare(`SELECT key, value FROM ${table} WHERE app_id = ? AND group_id = ? ORDER BY key`)
-    .all(app, groupID) as { key: string; value: string }[];
+  const rows = prepared(
+    db,
+    `SELECT key, value FROM ${table} WHERE app_id = ? AND group_id = ? ORDER BY key`,
+  ).all(app, groupID) as { key: string; value: string }[];
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
@@ -241,8 +242,9 @@ export function changeMap(
   return db
     .transaction((): Record<string, string> => {
       const next = change(readMap(db, table, app, groupID));
-      db.prepare(`DELETE FROM ${table} WHERE app_id = ? AND group_id = ?`).run(app, groupID);
-      const insert = db.prepare(
+      prepared(db, `DELETE FROM ${table} WHERE app_id = ? AND group_id = ?`).run(app, groupID);
+      const insert = prepared(
+        db,
         `INSERT INTO ${table} (app_id, group_id, key, value) VALUES (?, ?, ?, ?)`,
       );
       for (const [key, value] of Object.entries(next)) insert.run(app, groupID, key, value);
@@ -287,7 +289,7 @@ const TOPIC_COLUMNS: Record<keyof TopicPatch, string> = {
 };
 
 export function setSupportTopic(db: Database.Database, app: number, groupID: string): void {
-  db.prepare('UPDATE im_groups SET support_topic = 1 WHERE app_id = ? AND group_id = ?').run(
+  prepared(db, 'UPDATE im_groups SET support_topic = 1 WHERE app_id = ? AND group_id = ?').run(
     app,
     groupID,
   );
@@ -301,15 +303,18 @@ export function createTopic(
 ): 'created' | 'taken' | 'limit' {
   return db
     .transaction((): 'created' | 'taken' | 'limit' => {
-      const count = db
-        .prepare('SELECT count(*) AS n FROM group_topics WHERE app_id = ? AND group_id = ?')
-        .get(app, t.groupID) as { n: number };
+      const count = prepared(
+        db,
+        'SELECT count(*) AS n FROM group_topics WHERE app_id = ? AND group_id = ?',
+      ).get(app, t.groupID) as { n: number };
       if (count.n >= max) return 'limit';
-      const taken = db
-        .prepare('SELECT 1 FROM group_topics WHERE app_id = ? AND topic_id = ?')
-        .get(app, t.topicID);
+      const taken = prepared(
+        db,
+        'SELECT 1 FROM group_topics WHERE app_id = ? AND topic_id = ?',
+      ).get(app, t.topicID);
       if (taken) return 'taken';
-      db.prepare(
+      prepared(
+        db,
         `INSERT INTO group_topics (app_id, group_id, topic_id, name, avatar, introduction, notification,
            custom_data, mute_all, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -331,11 +336,10 @@ export function createTopic(
 
 export function listTopics(db: Database.Database, app: number, groupID: string): TopicRecord[] {
   return (
-    db
-      .prepare(
-        'SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? ORDER BY create_time, topic_id',
-      )
-      .all(app, groupID) as TopicRow[]
+    prepared(
+      db,
+      'SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? ORDER BY create_time, topic_id',
+    ).all(app, groupID) as TopicRow[]
   ).map(toTopic);
 }
 
@@ -348,13 +352,15 @@ export function updateTopic(
 ): TopicRecord | null {
   const { sql, values } = assignments(patch, TOPIC_COLUMNS);
   if (sql) {
-    db.prepare(
+    prepared(
+      db,
       `UPDATE group_topics SET ${sql} WHERE app_id = ? AND group_id = ? AND topic_id = ?`,
     ).run(...values, app, groupID, topicID);
   }
-  const row = db
-    .prepare('SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?')
-    .get(app, groupID, topicID) as TopicRow | undefined;
+  const row = prepared(
+    db,
+    'SELECT * FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?',
+  ).get(app, groupID, topicID) as TopicRow | undefined;
   return row ? toTopic(row) : null;
 }
 
@@ -365,9 +371,11 @@ export function deleteTopic(
   topicID: string,
 ): boolean {
   return (
-    db
-      .prepare('DELETE FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?')
-      .run(app, groupID, topicID).changes > 0
+    prepared(db, 'DELETE FROM group_topics WHERE app_id = ? AND group_id = ? AND topic_id = ?').run(
+      app,
+      groupID,
+      topicID,
+    ).changes > 0
   );
 }
 
@@ -380,7 +388,8 @@ export function banMember(
   userID: string,
   until: number,
 ): void {
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO group_bans (app_id, group_id, user_id, until) VALUES (?, ?, ?, ?)
      ON CONFLICT (app_id, group_id, user_id) DO UPDATE SET until = excluded.until`,
   ).run(app, groupID, userID, until);
@@ -392,8 +401,9 @@ export function bannedUntil(
   groupID: string,
   userID: string,
 ): number {
-  const row = db
-    .prepare('SELECT until FROM group_bans WHERE app_id = ? AND group_id = ? AND user_id = ?')
-    .get(app, groupID, userID) as { until: number } | undefined;
+  const row = prepared(
+    db,
+    'SELECT until FROM group_bans WHERE app_id = ? AND group_id = ? AND user_id = ?',
+  ).get(app, groupID, userID) as { until: number } | undefined;
   return row?.until ?? 0;
 }

@@ -12,6 +12,7 @@ import type {
   RelationStorage,
   UserStatusRecord,
 } from './types.js';
+import { prepared } from './sqlite-statements.js';
 
 interface FriendRow {
   user_id: string;
@@ -67,13 +68,13 @@ export class SqliteRelations implements RelationStorage {
   constructor(private readonly db: Database.Database) {}
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return prepared(this.db, sql).all(...params) as T[];
   }
   private get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return prepared(this.db, sql).get(...params) as T | undefined;
   }
   private run(sql: string, ...params: unknown[]): void {
-    this.db.prepare(sql).run(...params);
+    prepared(this.db, sql).run(...params);
   }
   private tx(fn: () => void): void {
     this.db.transaction(fn).immediate();
