@@ -204,4 +204,4 @@ else showSignIn();
 // --- contacts (users and relationships) ---
 
 $('contacts').addEventListener('im-contact-select', (event) => open(event.detail.conversationID));
-$('me').addEventListener('im-profile-updated', () => notify('Profile saved.'));
+$('my-profile').addEventListener('im-profile-updated', () => notify('Profile saved.'));

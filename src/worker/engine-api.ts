@@ -17,7 +17,7 @@ import { receiptHandlers } from './engine-receipts.js';
 import { IMError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import type { PortPeer } from './port-peer.js';
-import { refreshGroups } from './sync.js';
+import { refreshConversation, refreshGroups } from './sync.js';
 // [issue 4: conversations]
 import { conversationHandlers } from './engine-conversations.js';
 
@@ -61,19 +61,20 @@ const handlers: Record<string, Handler> = {
     const res = await e.conn.request<{ group: Group }>('createGroup', validate('createGroup', p));
     e.data.groups.set(res.group.groupID, res.group);
     e.data.groupsChanged();
+    // The new group's conversation is in the list at once (Tencent's behaviour).
+    await refreshConversation(e, `GROUP${res.group.groupID}`);
     return res;
   },
   async joinGroup(e, _peer, p) {
-    const res = await e.conn.request<{ status: string; group?: Group }>(
-      'joinGroup',
-      validate('joinGroup', p),
-    );
+    const data = validate('joinGroup', p);
+    const res = await e.conn.request<{ status: string; group?: Group }>('joinGroup', data);
     if (res.group) {
       e.data.groups.set(res.group.groupID, res.group);
       e.data.groupsChanged();
     } else if (res.status === 'JoinedSuccess') {
       await refreshGroups(e);
     }
+    if (e.data.groups.has(data.groupID)) await refreshConversation(e, `GROUP${data.groupID}`);
     return res;
   },
   async quitGroup(e, _peer, p) {

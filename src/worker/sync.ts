@@ -91,9 +91,15 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       else if (!r.exact) void refreshConversation(e, conversationID);
       return;
     }
-    case 'groupListChanged':
+    case 'groupListChanged': {
       await refreshGroups(e);
+      // A group this user was added to (created with them, invited, approved): its conversation.
+      const conversationID = `GROUP${frame.data.groupID}`;
+      if (e.data.groups.has(frame.data.groupID) && !e.data.book.get(conversationID)) {
+        await refreshConversation(e, conversationID);
+      }
       return;
+    }
     case 'groupUpdated': {
       data.groups.set(frame.data.groupID, frame.data);
       data.groupsChanged();

@@ -255,11 +255,17 @@ describe('im-group-panel administration', () => {
     };
     const el = await mount(fake);
     await waitUntil(() => subscribed.length > 0, 'subscribed');
-    expect(subscribed.flat()).to.include.members(['olivia', 'bob', 'carol', 'alice']);
+    const me = fake.getLoginUser();
+    const others = ['olivia', 'bob', 'carol', 'alice'].filter((u) => u !== me);
+    expect(subscribed.flat()).to.include.members(others);
+    expect(subscribed.flat(), 'never oneself').not.to.include(me);
+    // Oneself shows online while connected; the others follow the events.
+    const online = () => el.shadowRoot!.querySelectorAll('[part~="online"]').length;
+    await waitUntil(() => online() === 1, 'oneself online');
     fake.emit('onUserStatusUpdated', [{ userID: 'bob', statusType: 1 }]);
-    await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="online"]').length === 1);
+    await waitUntil(() => online() === 2);
     fake.emit('onUserStatusUpdated', [{ userID: 'bob', statusType: 2 }]);
-    await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="online"]').length === 0);
+    await waitUntil(() => online() === 1);
   });
 
   it('lists the topics of a community with topics and follows TOPIC_* events', async () => {

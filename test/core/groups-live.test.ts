@@ -25,6 +25,29 @@ const received = (u: LiveUser, type: string, op: number) =>
     .find((m) => m.type === type && (m.payload as { operationType?: number }).operationType === op);
 
 describe('group administration (live)', () => {
+  it('a new group is in the conversation list at once, for its creator and its members', async () => {
+    const [alice, bob] = await Promise.all([readyUser('alice'), readyUser('bob')]);
+    const { data } = await alice.client.createGroup({
+      name: 'Fresh',
+      type: TYPES.GRP_PUBLIC,
+      memberList: [{ userID: bob.userID }],
+    });
+    const conversationID = `GROUP${data.group.groupID}`;
+    const inList = async (u: LiveUser) =>
+      (await u.client.getConversationList()).data.conversationList.some(
+        (c: Conversation) => c.conversationID === conversationID,
+      );
+    expect(await inList(alice), 'in the creator list when createGroup resolves').to.equal(true);
+    await waitFor(
+      () =>
+        bob.rec
+          .of<Conversation[]>(EVENT.CONVERSATION_LIST_UPDATED)
+          .some((l) => l.some((c) => c.conversationID === conversationID)),
+      'the member hears of the conversation',
+    );
+    expect(await inList(bob)).to.equal(true);
+  });
+
   it('profile, roles, mute, kick and dismiss reach the other user and the other tab', async () => {
     const [alice, bob] = await Promise.all([readyUser('alice'), readyUser('bob')]);
     const alice2 = await secondTab(alice);

@@ -397,7 +397,9 @@ export class ImGroupPanel extends ImElement {
   private renderMember(m: GroupMember, index: number, now: number) {
     const name = memberName(m);
     const isSelf = m.userID === this.loginUser;
-    const online = this.window.online.has(m.userID);
+    // The signed-in user is online by definition (one does not subscribe to oneself).
+    const online =
+      (isSelf && this.client?.getNetState() === 'connected') || this.window.online.has(m.userID);
     return html`<li part="member" style=${`top:${index * ROW_HEIGHT}px`}>
       <button
         part="member-button"

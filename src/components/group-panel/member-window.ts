@@ -133,7 +133,14 @@ export class MemberWindow implements ReactiveController {
     const client = this.client as (ChatClient & StatusClient) | null;
     if (!client || typeof client.subscribeUserStatus !== 'function') return;
     const { start } = this.range();
-    const visible = new Set(this.members.slice(start, end).map((m) => m.userID));
+    // Not oneself: the server refuses that subscription, and the panel shows oneself online.
+    const me = client.getLoginUser();
+    const visible = new Set(
+      this.members
+        .slice(start, end)
+        .map((m) => m.userID)
+        .filter((u) => u !== me),
+    );
     const add = [...visible].filter((u) => !this.subscribed.has(u));
     const remove = [...this.subscribed].filter((u) => !visible.has(u));
     if (add.length > 0) {
