@@ -13,7 +13,7 @@ import {
   texts,
   typeText,
 } from './chat-fixtures.js';
-import { makeMessage } from './fake-client.js';
+import { makeConversation, makeMessage } from './fake-client.js';
 import { deep, deepPart, deepParts, part, parts, resetClientFactory } from './setup.js';
 
 const C2C = 'C2Cbob';
@@ -282,5 +282,38 @@ describe('im-chat composer', () => {
     const sent = (fake.callsOf('sendMessage')[0].args[0] as Message).ID;
     await waitUntil(() => deepPart(bubble(el, sent), 'read-count') !== null);
     expect(texts(el)).to.deep.equal(['ack please', 'plain', 'noted']);
+  });
+
+  it('keeps what was typed as the conversation draft and brings it back', async () => {
+    const fake = c2cFake();
+    fake.conversations = [
+      ...fake.conversations,
+      makeConversation({ conversationID: 'C2Ccarol', draftText: 'half a thought' }),
+    ];
+    const el = await mountChat(fake);
+    await typeText(el, 'see you at');
+    // Switching conversations stores the text as C2Cbob's draft and restores C2Ccarol's.
+    el.setAttribute('conversation-id', 'C2Ccarol');
+    await waitUntil(() => composer(el).value === 'half a thought', 'carol draft restored');
+    expect(fake.callsOf('setConversationDraft')[0].args[0]).to.deep.equal({
+      conversationID: 'C2Cbob',
+      draftText: 'see you at',
+    });
+    // Back to bob: his draft is in the composer again; sending it clears the stored draft.
+    el.setAttribute('conversation-id', 'C2Cbob');
+    await waitUntil(() => composer(el).value === 'see you at', 'bob draft restored');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => fake.callsOf('sendMessage').length === 1);
+    await waitUntil(
+      () =>
+        fake
+          .callsOf('setConversationDraft')
+          .some(
+            (c) =>
+              (c.args[0] as { conversationID: string; draftText: string }).conversationID ===
+                'C2Cbob' && (c.args[0] as { draftText: string }).draftText === '',
+          ),
+      'the draft is cleared once sent',
+    );
   });
 });

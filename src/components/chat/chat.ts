@@ -14,6 +14,7 @@ import { ChatActionsController } from '../controllers/chat-actions-controller.js
 import { ClientEventsController } from '../controllers/client-events-controller.js';
 import { ComposeController } from '../controllers/compose-controller.js';
 import { FileDropController } from '../controllers/file-drop-controller.js';
+import { DraftController } from '../controllers/draft-controller.js';
 import { ForwardController } from '../controllers/forward-controller.js';
 import { HistoryScrollController } from '../controllers/history-scroll-controller.js';
 import { MessageListController } from '../controllers/message-list-controller.js';
@@ -184,6 +185,17 @@ export class ImChat extends ImElement {
       if (this.composer) this.composer.value = text;
     },
   });
+  private readonly drafts = new DraftController(this, {
+    client: () => this.client,
+    text: () => (this.compose.editing ? '' : (this.composer?.value ?? '')),
+    setText: (text) => {
+      if (this.composer) this.composer.value = text;
+    },
+    settled: async () => {
+      await this.updateComplete;
+      await this.composer?.updateComplete;
+    },
+  });
   private readonly forward = new ForwardController(this, {
     ...this.ctx,
     title: () => this.chatTitle(),
@@ -286,6 +298,8 @@ export class ImChat extends ImElement {
   /** Show the conversation from scratch (new conversation, new client, or reconnected). */
   private open(): void {
     const client = this.client;
+    // The text typed in the conversation being left becomes its draft.
+    this.drafts.save();
     this.openedID = this.conversationId ?? '';
     for (const c of [this.timeline, this.reader, this.header, this.receipts, this.reactions]) {
       c.reset();
@@ -294,6 +308,7 @@ export class ImChat extends ImElement {
     this.forward.reset();
     this.scroller.reset();
     this.ready = client?.isReady() ?? false;
+    void this.drafts.open(this.openedID);
     if (!client || !this.openedID) return;
     void this.header.load();
     void this.pinned.load();
@@ -420,6 +435,7 @@ export class ImChat extends ImElement {
       placeholder=${this.ready ? 'Write a message' : 'Connecting…'}
       @im-composer-send=${(e: ImComposerSendEvent) => {
         this.typing.stop();
+        this.drafts.sent();
         void c.sendText(e.detail.text, e.detail.atUserList);
       }}
       @im-composer-save=${(e: ImComposerSaveEvent) => void c.save(e.detail.text)}
