@@ -15,8 +15,6 @@ import { ImMessage } from './components/message/message.js';
 import { ImMessageActions } from './components/message-actions/message-actions.js';
 import { ImComposer } from './components/composer/composer.js';
 import { ImEmojiPicker } from './components/emoji-picker/emoji-picker.js';
-import { ImLightbox } from './components/lightbox/lightbox.js';
-import { ImConfirmDialog } from './components/confirm-dialog/confirm-dialog.js';
 import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
 // [issue 4: conversations]
 
@@ -54,6 +52,9 @@ export const lazyElements = {
     ),
   'im-read-members': () =>
     import('./components/read-members/read-members.js').then((m) => m.ImReadMembers),
+  'im-lightbox': () => import('./components/lightbox/lightbox.js').then((m) => m.ImLightbox),
+  'im-confirm-dialog': () =>
+    import('./components/confirm-dialog/confirm-dialog.js').then((m) => m.ImConfirmDialog),
 } as const;
 
 /**
@@ -72,8 +73,6 @@ export const elements = {
   'im-message-actions': ImMessageActions,
   'im-composer': ImComposer,
   'im-emoji-picker': ImEmojiPicker,
-  'im-lightbox': ImLightbox,
-  'im-confirm-dialog': ImConfirmDialog,
   'im-pinned-bar': ImPinnedBar,
 } as const;
 

@@ -270,7 +270,13 @@ export class ImChat extends ImElement {
   protected override firstUpdated(): void {
     // The dialogs are not part of the first paint: fetch them right after it.
     setTimeout(() => {
-      for (const tag of ['im-merger-dialog', 'im-conversation-picker', 'im-read-members']) {
+      for (const tag of [
+        'im-merger-dialog',
+        'im-conversation-picker',
+        'im-read-members',
+        'im-lightbox',
+        'im-confirm-dialog',
+      ]) {
         void loadElement(tag);
       }
     }, 0);

@@ -194,7 +194,7 @@ export class ChatActionsController implements ReactiveController {
         this.options.client()?.cancelUploadFile?.(m);
         break;
       case 'open-image':
-        this.openImage(m);
+        await this.openImage(m);
         break;
       case 'open-merger':
         await loadElement('im-merger-dialog');
@@ -220,12 +220,13 @@ export class ChatActionsController implements ReactiveController {
     this.options.forward.endSelection();
   }
 
-  private openImage(m: Message): void {
+  private async openImage(m: Message): Promise<void> {
     const payload = m.payload as Partial<ImagePayload>;
     const large = imageRendition(payload, [1, 0, 2]);
     const original = imageRendition(payload, [0]);
     const src = safeUrl(large?.url) ?? this.options.timeline.previews.get(m.ID);
     if (!src) return;
+    await loadElement('im-lightbox');
     void this.options.dialogs().lightbox?.show({
       src,
       alt: `Image from ${senderName(m)}`,
@@ -267,6 +268,7 @@ export class ChatActionsController implements ReactiveController {
     const client = this.options.client();
     if (!client || list.length === 0) return;
     const many = list.length > 1;
+    await loadElement('im-confirm-dialog');
     const confirm = this.options.dialogs().confirm;
     const ok = confirm
       ? await confirm.ask({
