@@ -98,7 +98,8 @@ describe('Outbox (scripted server)', () => {
     const s2 = await reconnect(f, 1, me);
     // one at a time, in order
     for (let n = 1; n <= 3; n++) {
-      await tick(20);
+      await until(() => sendsOn(s2) >= n);
+      await tick(20); // no second send goes out before the first is answered
       expect(sendsOn(s2)).to.equal(n);
       expect(await ackSend(s2, n, { sequence: n + 1 })).to.equal(`own-${n}`);
     }
