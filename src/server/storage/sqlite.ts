@@ -241,17 +241,22 @@ export class SqliteStorage implements Storage {
     convKey: string,
     type: string,
   ): { conv_id: number; last_seq: number } {
+    const select = () =>
+      this.get<{ conv_id: number; last_seq: number }>(
+        'SELECT conv_id, last_seq FROM conversations WHERE app_id = ? AND conv_key = ?',
+        app,
+        convKey,
+      );
+    // Read first: every message but a conversation's first finds it (no write statement).
+    const known = select();
+    if (known) return known;
     this.run(
       'INSERT OR IGNORE INTO conversations (app_id, conv_key, type) VALUES (?, ?, ?)',
       app,
       convKey,
       type,
     );
-    return this.get<{ conv_id: number; last_seq: number }>(
-      'SELECT conv_id, last_seq FROM conversations WHERE app_id = ? AND conv_key = ?',
-      app,
-      convKey,
-    )!;
+    return select()!;
   }
 
   private maxCursor(): number {
