@@ -149,6 +149,9 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+/** Users kept in memory (the oldest read first is dropped past it). */
+const USER_CACHE_SIZE = 50_000;
+
 /** At most this many appends share one transaction. */
 const MAX_APPEND_BATCH = 256;
 
@@ -309,13 +312,29 @@ export class SqliteStorage implements Storage {
     return (await this.getUser(app, userID))!;
   }
 
+  /**
+   * Users by (app, userID), kept in memory: every send reads its sender and recipient. One process
+   * owns the database file and every write to `users` goes through this class, which drops the
+   * entry, so the copy is always current.
+   */
+  private readonly userCache = new Map<string, UserRecord>();
+
   async getUser(app: number, userID: string): Promise<UserRecord | null> {
+    const key = `${app}:${userID}`;
+    const cached = this.userCache.get(key);
+    if (cached) return { ...cached };
     const row = this.get<UserRow>(
       'SELECT * FROM users WHERE app_id = ? AND user_id = ?',
       app,
       userID,
     );
-    return row ? toUser(row) : null;
+    if (!row) return null;
+    const user = toUser(row);
+    if (this.userCache.size >= USER_CACHE_SIZE) {
+      this.userCache.delete(this.userCache.keys().next().value as string);
+    }
+    this.userCache.set(key, user);
+    return { ...user };
   }
 
   async getUsers(app: number, userIDs: string[]): Promise<UserRecord[]> {
@@ -345,6 +364,7 @@ export class SqliteStorage implements Storage {
       sets.push('custom_fields = json_patch(custom_fields, ?)');
       values.push(JSON.stringify(patch.customFields));
     }
+    this.userCache.delete(`${app}:${userID}`);
     this.run(
       `UPDATE users SET ${sets.join(', ')} WHERE app_id = ? AND user_id = ?`,
       ...values,
@@ -858,6 +878,7 @@ export class SqliteStorage implements Storage {
   }
 
   async setReceiveOpt(app: number, userID: string, opt: ReceiveOpt): Promise<void> {
+    this.userCache.delete(`${app}:${userID}`);
     this.run(
       'UPDATE users SET receive_opt = ? WHERE app_id = ? AND user_id = ?',
       JSON.stringify(opt),
