@@ -1,10 +1,7 @@
 import { html } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { ChatClient } from '../../core/client-types.js';
-import { ImElement } from '../base/im-element.js';
+import { LazyViewElement, type LazyView } from '../base/lazy-view-element.js';
 import { themeStyles } from '../base/theme.styles.js';
-import type { ClientController } from '../controllers/client-controller.js';
-import type { ContactListView } from './contact-list-view.js';
 import { kit } from './kit.js';
 
 /**
@@ -55,56 +52,16 @@ import { kit } from './kit.js';
  * @cssprop [--im-color-border=#d8dde4] - Separators.
  * @cssprop [--im-avatar-size=40px] - Avatar size.
  */
-export class ImContactList extends ImElement {
+export class ImContactList extends LazyViewElement {
   static override styles = themeStyles;
 
   /** The open tab. */
   @property({ reflect: true }) tab: 'friends' | 'requests' | 'blocked' = 'friends';
 
-  private view: ContactListView | null = null;
-  private viewLoad: Promise<void> | null = null;
-
-  /** @internal The client controller, for the lazily loaded view. */
-  get clientController(): ClientController {
-    return this.clients;
-  }
-
-  /** @internal Reports a failure as `im-error` (the view's errors). */
-  report(error: unknown): void {
-    this.fail(error);
-  }
-
-  /**
-   * Resolves once the element's view (loaded on first connection) is in place, or its loading
-   * failed (reported as `im-error`; the next connection tries again).
-   */
-  get viewReady(): Promise<void> {
-    return (this.viewLoad ??= import('./contact-list-view.js').then(
-      ({ contactListView }) => {
-        this.view ??= new (contactListView(kit))(this);
-        this.requestUpdate();
-      },
-      (error: unknown) => {
-        // The chunk did not load (offline, deployment changed): report it, try again next time.
-        this.viewLoad = null;
-        this.fail(error);
-      },
-    ));
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.viewReady;
-  }
-
-  protected override clientChanged(client: ChatClient | null): void {
-    this.view?.clientChanged(client);
-  }
-
-  /** Reload every list from the client. */
-  async load(): Promise<void> {
-    await this.viewReady;
-    await this.view?.load();
+  protected loadView(): Promise<LazyView> {
+    return import('./contact-list-view.js').then(
+      ({ contactListView }) => new (contactListView(kit))(this),
+    );
   }
 
   override render() {

@@ -1,11 +1,8 @@
 import { html } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { ChatClient } from '../../core/client-types.js';
-import { ImElement } from '../base/im-element.js';
+import { LazyViewElement, type LazyView } from '../base/lazy-view-element.js';
 import { themeStyles } from '../base/theme.styles.js';
-import type { ClientController } from '../controllers/client-controller.js';
 import { kit } from '../contact-list/kit.js';
-import type { ProfileView } from './profile-view.js';
 
 /**
  * @tagname im-profile
@@ -48,65 +45,23 @@ import type { ProfileView } from './profile-view.js';
  * @cssprop [--im-color-status-offline=#9aa1ab] - Offline dot.
  * @cssprop [--im-avatar-size=40px] - Avatar size (the card doubles it).
  */
-export class ImProfile extends ImElement {
+export class ImProfile extends LazyViewElement {
   static override styles = themeStyles;
 
   /** The user to show; unset: the signed-in user. */
   @property({ attribute: 'profile-id', reflect: true }) profileId?: string;
-
-  private view: ProfileView | null = null;
-  private viewLoad: Promise<void> | null = null;
 
   /** The user shown: `profile-id`, else the signed-in user. */
   get shownID(): string {
     return this.profileId || this.loginUser;
   }
 
-  /** @internal The client controller, for the lazily loaded view. */
-  get clientController(): ClientController {
-    return this.clients;
-  }
-
-  /** @internal Reports a failure as `im-error`. */
-  report(error: unknown): void {
-    this.fail(error);
-  }
-
-  /**
-   * Resolves once the element's view (loaded on first connection) is in place, or its loading
-   * failed (reported as `im-error`; the next connection tries again).
-   */
-  get viewReady(): Promise<void> {
-    return (this.viewLoad ??= import('./profile-view.js').then(
-      ({ profileView }) => {
-        this.view ??= new (profileView(kit))(this);
-        this.requestUpdate();
-      },
-      (error: unknown) => {
-        // The chunk did not load (offline, deployment changed): report it, try again next time.
-        this.viewLoad = null;
-        this.fail(error);
-      },
-    ));
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.viewReady;
-  }
-
-  protected override clientChanged(client: ChatClient | null): void {
-    this.view?.clientChanged(client);
+  protected loadView(): Promise<LazyView> {
+    return import('./profile-view.js').then(({ profileView }) => new (profileView(kit))(this));
   }
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('profileId') && changed.get('profileId') !== undefined) void this.load();
-  }
-
-  /** Reload the profile and status from the client. */
-  async load(): Promise<void> {
-    await this.viewReady;
-    await this.view?.load();
   }
 
   override render() {
