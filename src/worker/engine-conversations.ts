@@ -86,6 +86,24 @@ function getConversationList(e: Engine, _peer: unknown, p: unknown) {
   };
 }
 
+/**
+ * A conversation-group operation: the server answers the user's group names and the
+ * conversations it changed, which replace the engine's copies.
+ */
+async function groupListOp<T extends object = object>(
+  e: Engine,
+  op: 'createConversationGroup' | 'deleteConversationGroup' | 'renameConversationGroup',
+  p: unknown,
+): Promise<T & { groupList: string[]; conversationList: Conversation[] }> {
+  const res = await e.conn.request<T & { groupList: string[]; conversationList: Conversation[] }>(
+    op,
+    validate(op, p),
+  );
+  setGroupNames(e, res.groupList);
+  upsertAll(e, res.conversationList);
+  return res;
+}
+
 export const conversationHandlers: Record<string, Handler> = {
   getConversationList,
   async deleteConversation(e, _peer, p) {
@@ -146,30 +164,14 @@ export const conversationHandlers: Record<string, Handler> = {
     return [...e.data.conversationGroups];
   },
   async createConversationGroup(e, _peer, p) {
-    const res = await e.conn.request<ConversationBatchResult & { groupList: string[] }>(
-      'createConversationGroup',
-      validate('createConversationGroup', p),
-    );
-    setGroupNames(e, res.groupList);
-    upsertAll(e, res.conversationList);
-    return batchResult(res);
+    return batchResult(await groupListOp<ConversationBatchResult>(e, 'createConversationGroup', p));
   },
   async deleteConversationGroup(e, _peer, p) {
-    const res = await e.conn.request<{ groupList: string[]; conversationList: Conversation[] }>(
-      'deleteConversationGroup',
-      validate('deleteConversationGroup', p),
-    );
-    setGroupNames(e, res.groupList);
-    upsertAll(e, res.conversationList);
+    await groupListOp(e, 'deleteConversationGroup', p);
     return {};
   },
   async renameConversationGroup(e, _peer, p) {
-    const res = await e.conn.request<{ groupList: string[]; conversationList: Conversation[] }>(
-      'renameConversationGroup',
-      validate('renameConversationGroup', p),
-    );
-    setGroupNames(e, res.groupList);
-    upsertAll(e, res.conversationList);
+    await groupListOp(e, 'renameConversationGroup', p);
     return {};
   },
   async addConversationsToGroup(e, _peer, p) {

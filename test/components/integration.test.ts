@@ -2,32 +2,22 @@
  * The elements on the real stack: define.ts (the im.js entry) with the client core, the
  * SharedWorker engine from source, and the IM server web-test-runner started for the run.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import { configureClients } from '../../src/core/chat-client.js';
-import type { ImProvider } from '../../src/components/provider/provider.js';
-import { devUserSig, testEnv, uniqueUser } from '../helpers/browser-env.js';
+import { uniqueUser } from '../helpers/browser-env.js';
+import { signedInProvider } from './live-provider.js';
 import { deepAll, deepPart, parts } from './setup-queries.js';
 
 configureClients({ workerURL: new URL('../../src/worker/shared-worker.ts', import.meta.url) });
 
-async function signedIn(userID: string, peer: string): Promise<ImProvider> {
-  const userSig = await devUserSig(userID);
-  const provider = document.createElement('im-provider');
-  Object.assign(provider, {
-    server: testEnv.server,
-    appId: testEnv.SDKAppID,
-    userId: userID,
-    userSig,
-  });
-  const ready = oneEvent(provider, 'im-ready');
-  const el = await fixture<HTMLElement>(html`<div style="height: 400px; display: flex"></div>`);
-  provider.innerHTML = `<im-conversation-list></im-conversation-list>
-    <im-chat conversation-id="C2C${peer}" style="flex: 1"></im-chat>`;
-  el.append(provider);
-  await ready;
-  return provider;
-}
+const signedIn = (userID: string, peer: string) =>
+  signedInProvider(
+    userID,
+    `<im-conversation-list></im-conversation-list>
+    <im-chat conversation-id="C2C${peer}" style="flex: 1"></im-chat>`,
+    'height: 400px; display: flex',
+  );
 
 describe('elements with the real client and server', () => {
   it('sends from one user and shows it in the other user’s list and chat', async function () {

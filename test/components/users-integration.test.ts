@@ -3,34 +3,24 @@
  * source and the IM server web-test-runner started. bob (a plain client) asks alice to be friends;
  * alice accepts in her contact list; bob's online dot follows him without a subscription.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
 import { configureClients } from '../../src/core/chat-client.js';
-import type { ImProvider } from '../../src/components/provider/provider.js';
 import { destroyAll, readyUser } from '../core/live.js';
-import { devUserSig, testEnv, uniqueUser } from '../helpers/browser-env.js';
+import { uniqueUser } from '../helpers/browser-env.js';
+import { signedInProvider } from './live-provider.js';
 import { part, parts } from './setup-queries.js';
 
 configureClients({ workerURL: new URL('../../src/worker/shared-worker.ts', import.meta.url) });
 
 afterEach(destroyAll);
 
-async function signedIn(userID: string): Promise<ImProvider> {
-  const userSig = await devUserSig(userID);
-  const provider = document.createElement('im-provider');
-  Object.assign(provider, {
-    server: testEnv.server,
-    appId: testEnv.SDKAppID,
-    userId: userID,
-    userSig,
-  });
-  const ready = oneEvent(provider, 'im-ready');
-  const el = await fixture<HTMLElement>(html`<div style="height: 500px"></div>`);
-  provider.innerHTML = `<im-profile></im-profile><im-contact-list></im-contact-list>`;
-  el.append(provider);
-  await ready;
-  return provider;
-}
+const signedIn = (userID: string) =>
+  signedInProvider(
+    userID,
+    '<im-profile></im-profile><im-contact-list></im-contact-list>',
+    'height: 500px',
+  );
 
 describe('contacts with the real client and server', () => {
   it('a request from bob is accepted in alice’s list; his dot follows him', async function () {
