@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { MemberRole } from '../../protocol/constants.js';
 import { TYPES } from '../../protocol/constants.js';
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { prepared } from './sqlite-statements.js';
 import * as convState from './sqlite-conversations.js';
 import { SqliteRelations } from './sqlite-relations.js';
 import {
@@ -207,16 +208,9 @@ export class SqliteStorage implements Storage {
     );
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** Prepared statements are cached by their SQL text. */
+  /** Prepared statements are cached by their SQL text (sqlite-statements.ts). */
   private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return prepared(this.db, sql);
   }
 
   private get<T>(sql: string, ...params: unknown[]): T | undefined {
