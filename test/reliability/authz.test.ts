@@ -5,7 +5,8 @@
 //     70020), with every op pipelined after it: nothing but 6014 or silence, the socket closed;
 // (c) a non-member of a group, for every group op and group-message op: 10007, and 10010 for a
 //     group that does not exist;
-// (d) a plain member where the owner or an admin is needed: pin in a Public group, 10007;
+// (d) a plain member where the owner or an admin is needed: pin in a Public group, 10007; a muted
+//     member (bob in P) sending to the group: 10017;
 // (e) a user acting on another user's message (recall: 10007) or on a message of a conversation
 //     they are not in (20026, or 10007 for a group), including a targeted message they cannot see;
 // leak rows: ops that answer 0 for anyone (sync, lists, C2C reads) must not contain a message the
@@ -40,7 +41,7 @@ interface World {
   server: RunningServer;
   /** Owner of W, P and M. */
   alice: TestClient;
-  /** Member of W and P (plain member of P), not of M. */
+  /** Member of W and P (plain member of P, muted there), not of M. */
   bob: TestClient;
   /** Member of W, not a receiver of the targeted message. */
   dave: TestClient;
@@ -273,6 +274,13 @@ const table: Record<Op, Row> = {
             },
           }),
         code: C.INVALID_PARAMETER,
+      },
+      {
+        kind: 'd',
+        who: 'bob',
+        what: 'send to a group in which bob is muted',
+        data: (w) => groupText(w.P, 'while muted'),
+        code: C.GROUP_MEMBER_MUTED,
       },
       {
         kind: 'e',
@@ -1424,6 +1432,7 @@ async function setUp(server: RunningServer): Promise<World> {
   );
   const pText = await send(alice, groupText(P, 'public text'));
   const pPinned = await send(alice, groupText(P, 'public pinned'));
+  await alice.request('setGroupMemberMuteTime', { groupID: P, userID: bob.userID, muteTime: 3600 });
 
   for (const [conversationID, m] of [
     [`C2C${alice.userID}`, c2cText],
