@@ -1,10 +1,17 @@
-// `npm test`: server suites (node:test), browser suites (web-test-runner in Chromium), then the
-// end-to-end suites (node:test driving Chromium through playwright-core). Every stage runs even when
-// an earlier one failed; the exit code is non-zero when any failed.
-import { spawnSync } from 'node:child_process';
+// `npm test`: server suites (node:test) on SQLite, the storage contract and the server suites again
+// on PostgreSQL + Redis, the cluster suite (two nodes), browser suites (web-test-runner in
+// Chromium), then the end-to-end suites (node:test driving Chromium through playwright-core). Every
+// stage runs even when an earlier one failed; the exit code is non-zero when any failed.
+//
+// PostgreSQL and Redis: throwaway servers started here (scripts/services.mjs) from Debian's
+// `postgresql` and `redis-server` packages, or the ones IMKIT_TEST_PG_URL / IMKIT_TEST_REDIS_URL
+// point at. Without them the PostgreSQL stages say so loudly and are skipped; in CI (CI=true) that
+// is a failure.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startTestServices } from './services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
@@ -26,17 +33,60 @@ const nodeTest = (...dirs) => [
   '--test-concurrency=1',
   ...dirs.flatMap(testFiles),
 ];
+const PG = { IMKIT_TEST_STORAGE: 'postgres' };
+/** [name, command, extra environment, needs PostgreSQL and Redis] */
 const stages = [
-  ['server', nodeTest('test/protocol', 'test/build', 'test/server', 'test/reliability')],
-  ['browser', [process.execPath, 'scripts/test-browser.mjs']],
-  ['e2e', nodeTest('test/e2e')],
+  ['server', nodeTest('test/protocol', 'test/build', 'test/server', 'test/reliability'), {}, false],
+  ['storage', nodeTest('test/storage'), {}, false],
+  ['server-pg', nodeTest('test/server'), PG, true],
+  ['cluster', nodeTest('test/cluster'), {}, true],
+  ['browser', [process.execPath, 'scripts/test-browser.mjs'], {}, false],
+  ['e2e', nodeTest('test/e2e'), {}, false],
 ];
-let failed = [];
-for (const [name, [cmd, ...args]] of stages) {
-  if (only && only !== name) continue;
-  console.log(`\n[imkit] ${name} tests`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) failed.push(name);
+
+function run(cmd, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const wanted = stages.filter(([name]) => !only || only === name);
+let services = { env: {}, stop: async () => {} };
+if (wanted.some((stage) => stage[3])) {
+  try {
+    services = await startTestServices();
+  } catch (error) {
+    console.error(`[imkit] could not start PostgreSQL / Redis: ${error.message}`);
+  }
+}
+const haveCluster = Boolean(services.env.IMKIT_TEST_PG_URL && services.env.IMKIT_TEST_REDIS_URL);
+const failed = [];
+const stop = () => services.stop().finally(() => process.exit(130));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+try {
+  for (const [name, [cmd, ...args], env, needsCluster] of wanted) {
+    console.log(`\n[imkit] ${name} tests`);
+    if (needsCluster && !haveCluster) {
+      const banner = [
+        '',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        `!! [imkit] ${name} tests NOT RUN: PostgreSQL and Redis are needed`,
+        '!!   install them (Debian: apt-get install postgresql redis-server) or set',
+        '!!   IMKIT_TEST_PG_URL and IMKIT_TEST_REDIS_URL',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        '',
+      ];
+      console.error(banner.join('\n'));
+      if (process.env.CI) failed.push(name);
+      continue;
+    }
+    const code = await run(cmd, args, { ...services.env, ...env });
+    if (code !== 0) failed.push(name);
+  }
+} finally {
+  await services.stop();
 }
 if (failed.length) {
   console.error(`\n[imkit] failed stages: ${failed.join(', ')}`);

@@ -117,6 +117,8 @@ export const CloseCode = {
   PROTOCOL_UNSUPPORTED: 4005,
   LOGIN_TIMEOUT: 4500,
   SERVER_SHUTDOWN: 4501,
+  /** The node lost pushes (its Redis subscription was interrupted): reconnect and catch up. */
+  BUS_INTERRUPTED: 4502,
   PROTOCOL_ERROR: 4503,
 } as const;
 

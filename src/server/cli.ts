@@ -4,6 +4,9 @@
  *   --port N            default $PORT or 8080 (0 picks a free port)
  *   --host H            default 127.0.0.1
  *   --data DIR          default ./data (holds imkit.sqlite)
+ *   --db URL            PostgreSQL instead of SQLite (default $DATABASE_URL; none: SQLite)
+ *   --redis URL         Redis bus and presence for several nodes (default $REDIS_URL; none: in-process)
+ *   --node-id NAME      this node's name in logs and presence (default: random)
  *   --dev               dev mode: GET /dev/usersig, demo pages
  *   --allow-remote-dev  allow dev mode on a non-loopback host
  *   --max-instances N   login instances per user (default: the app's setting, 10)
@@ -30,6 +33,12 @@ const USAGE = `Usage: imkit-server [options]
   --port N            port to listen on (default $PORT or 8080; 0 picks a free one)
   --host H            interface to bind (default 127.0.0.1)
   --data DIR          data directory holding imkit.sqlite (default ./data)
+  --db URL            postgres://user:pass@host:5432/db: store in PostgreSQL instead of SQLite;
+                      migrations run on start (default $DATABASE_URL; unset: SQLite in --data)
+  --db-pool N         PostgreSQL connections of this node (default 10)
+  --redis URL         redis://host:6379: route pushes, kicks and presence through Redis so that
+                      several nodes serve the same users (default $REDIS_URL; unset: one node)
+  --node-id NAME      this node's name in logs and presence (default: random)
   --dev               dev mode: enables GET /dev/usersig (UserSigs for anyone) and the demo
   --allow-remote-dev  allow --dev on a non-loopback host (anyone who can reach it can log in as anyone)
   --recall-window S   seconds a sender may recall a message (default 120)
@@ -87,6 +96,10 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        db: { type: 'string' },
+        'db-pool': { type: 'string' },
+        redis: { type: 'string' },
+        'node-id': { type: 'string' },
         dev: { type: 'boolean' },
         'allow-remote-dev': { type: 'boolean' },
         'max-instances': { type: 'string' },
@@ -139,10 +152,24 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const maxUploadMB = numFlag(values['max-upload-mb'], '--max-upload-mb');
+  const databaseURL = values.db ?? (process.env.DATABASE_URL || undefined);
+  if (databaseURL !== undefined && !/^postgres(ql)?:\/\//.test(databaseURL)) {
+    process.stderr.write('--db must be a postgres:// URL\n');
+    process.exit(2);
+  }
+  const redisURL = values.redis ?? (process.env.REDIS_URL || undefined);
+  if (redisURL !== undefined && !/^rediss?:\/\//.test(redisURL)) {
+    process.stderr.write('--redis must be a redis:// URL\n');
+    process.exit(2);
+  }
   const server = await startServer({
     port,
     host,
     dataDir: values.data ?? './data',
+    databaseURL,
+    databasePoolSize: intFlag(values['db-pool'], '--db-pool', 1),
+    redisURL,
+    nodeID: values['node-id'],
     dev,
     maxInstances: intFlag(values['max-instances'], '--max-instances', 1),
     recallWindowSeconds: intFlag(values['recall-window'], '--recall-window', 0),
@@ -164,6 +191,7 @@ async function main(): Promise<void> {
     `imkit server: ${server.url}`,
     `  WebSocket:  ${server.url.replace(/^http/, 'ws')}/ws`,
     `  SDKAppID:   ${server.app.SDKAppID}`,
+    `  storage:    ${databaseURL ? 'PostgreSQL' : 'SQLite'}${redisURL ? ', Redis bus' : ''}`,
   ];
   if (server.app.created) {
     lines.push(

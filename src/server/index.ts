@@ -1,12 +1,17 @@
 /**
- * The IM server: `startServer(options)` wires storage (SQLite), bus (in-process), services, the
- * WebSocket gateway and the HTTP routes, and returns a handle to close it all.
+ * The IM server: `startServer(options)` wires storage (SQLite, or PostgreSQL with `databaseURL`),
+ * bus and presence (in-process, or Redis with `redisURL`), services, the WebSocket gateway and the
+ * HTTP routes, and returns a handle to close it all. Several nodes on one PostgreSQL and one Redis
+ * serve the same users behind any load balancer.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { ErrorCode } from '../protocol/codes.js';
+import { randomUUID } from 'node:crypto';
+import { CloseCode, ErrorCode } from '../protocol/codes.js';
 import { MemoryBus, MemoryPresence } from './bus/memory.js';
+import { RedisBus, RedisPresence } from './bus/redis.js';
+import type { Bus, Presence } from './bus/types.js';
 import { Connection } from './connection.js';
 import { createHttpHandler } from './http.js';
 import {
@@ -45,7 +50,9 @@ import { FollowService } from './services/follows.js';
 import { RelationService } from './services/relations.js';
 import { StatusService } from './services/status.js';
 import { SessionRegistry } from './sessions.js';
+import { PgStorage } from './storage/pg.js';
 import { SqliteStorage } from './storage/sqlite.js';
+import type { Storage } from './storage/types.js';
 import { Transport } from './transport.js';
 import { genUserSig } from './usersig.js';
 
@@ -58,6 +65,20 @@ export interface ServerOptions {
   dataDir?: string;
   /** Overrides dataDir; ':memory:' allowed. */
   dbFile?: string;
+  /** postgres://… : PostgreSQL instead of the SQLite file (migrations run on start). */
+  databaseURL?: string;
+  /** PostgreSQL schema to use (created when missing). Default: the connection's search_path. */
+  databaseSchema?: string;
+  /** PostgreSQL connections of this node. Default 10. */
+  databasePoolSize?: number;
+  /** redis://… : route pushes, kicks and presence through Redis, for several nodes. */
+  redisURL?: string;
+  /** Prefix of the Redis keys and channel. Default 'imkit:'. */
+  redisPrefix?: string;
+  /** This node's name in logs and presence. Default: random. */
+  nodeID?: string;
+  /** With Redis: a node that stopped heartbeating is taken for dead after this long. Default 15000. */
+  nodeTTLms?: number;
   /** Dev mode: enables GET /dev/usersig. Refused on a non-loopback host unless allowRemoteDev. */
   dev?: boolean;
   /** Let dev mode bind a non-loopback host (anyone who reaches it can log in as anyone). */
@@ -162,9 +183,48 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dbFile = options.dbFile ?? join(resolve(options.dataDir ?? './data'), 'imkit.sqlite');
   const log = createLogger(options.log ?? true, process.env.IMKIT_DEBUG === '1');
   const metrics = new Metrics();
-  const storage = new SqliteStorage({ file: dbFile });
-  const bus = new MemoryBus();
-  const presence = new MemoryPresence();
+  const nodeID = options.nodeID ?? randomUUID();
+  if (options.databaseURL !== undefined && !/^postgres(ql)?:\/\//.test(options.databaseURL)) {
+    throw new Error('databaseURL must be a postgres:// URL');
+  }
+  if (options.redisURL !== undefined && !/^rediss?:\/\//.test(options.redisURL)) {
+    throw new Error('redisURL must be a redis:// URL');
+  }
+  // Set once the sessions exist: what to do when the Redis subscription was interrupted.
+  let onBusGap = () => {};
+  const storage: Storage = options.databaseURL
+    ? await PgStorage.open({
+        url: options.databaseURL,
+        schema: options.databaseSchema,
+        max: options.databasePoolSize,
+      })
+    : new SqliteStorage({ file: dbFile });
+  let bus: Bus;
+  let presence: Presence;
+  try {
+    if (options.redisURL) {
+      const redis = {
+        url: options.redisURL,
+        prefix: options.redisPrefix,
+        nodeID,
+        nodeTTLms: options.nodeTTLms,
+        onError: (err: unknown) => log.warn('redis', { err: String(err) }),
+      };
+      bus = await RedisBus.open({ ...redis, onGap: () => onBusGap() });
+      try {
+        presence = await RedisPresence.open(redis);
+      } catch (err) {
+        await bus.close();
+        throw err;
+      }
+    } else {
+      bus = new MemoryBus();
+      presence = new MemoryPresence();
+    }
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   const now = options.now ?? nowSeconds;
   const deps: ServiceDeps = {
     storage,
@@ -218,7 +278,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let mediaStore: MediaStore | undefined;
   try {
     if (options.mediaDir) mediaStore = await LocalDiskMediaStore.open(resolve(options.mediaDir));
-    else if (dbFile === ':memory:') mediaStore = await LocalDiskMediaStore.temporary();
+    else if (dbFile === ':memory:' && !options.databaseURL) mediaStore = await LocalDiskMediaStore.temporary();
     else
       mediaStore = await LocalDiskMediaStore.open(
         options.dataDir ? join(resolve(options.dataDir), 'media') : join(dirname(dbFile), 'media'),
@@ -235,6 +295,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
     const sessions = new SessionRegistry(metrics);
     const unsubscribe = bus.subscribe((event) => sessions.deliver(event));
+    onBusGap = () => {
+      // Pushes sent while this node's subscription was down are lost: every client reconnects
+      // and catches up from its cursor.
+      log.warn('bus interrupted: closing every socket of this node for a catch-up');
+      sessions.closeAll(CloseCode.BUS_INTERRUPTED, 'bus interrupted');
+    };
     const connectionDeps = {
       services,
       sessions,
@@ -309,7 +375,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const port = (server.address() as AddressInfo).port;
     const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
     const url = `http://${urlHost}:${port}`;
-    log.info('server listening', { url, SDKAppID: app.SDKAppID, dev: options.dev ?? false });
+    log.info('server listening', {
+      url,
+      SDKAppID: app.SDKAppID,
+      dev: options.dev ?? false,
+      node: nodeID,
+      storage: options.databaseURL ? 'postgres' : 'sqlite',
+      bus: options.redisURL ? 'redis' : 'memory',
+    });
 
     let closing: Promise<void> | null = null;
     return {
@@ -335,6 +408,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (err) {
     await transport?.close();
     http?.close();
+    await bus.close();
+    await presence.close();
     await storage.close();
     await mediaStore?.close();
     throw err;

@@ -13,6 +13,7 @@ export interface Session {
   readonly instanceID: string;
   push(frame: PushFrame): void;
   kick(type: string): void;
+  close(code: number, reason: string): void;
 }
 
 export class SessionRegistry {
@@ -46,6 +47,13 @@ export class SessionRegistry {
 
   sessionsOf(app: number, userID: string): Session[] {
     return [...(this.byUser.get(this.key(app, userID)) ?? [])];
+  }
+
+  /** Closes every socket of this node (each client reconnects and catches up). */
+  closeAll(code: number, reason: string): void {
+    for (const set of [...this.byUser.values()]) {
+      for (const session of [...set]) session.close(code, reason);
+    }
   }
 
   get size(): number {

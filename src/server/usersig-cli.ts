@@ -1,6 +1,7 @@
 /**
- * `npm run usersig -- <userID> [--expire seconds] [--data DIR]`: prints a UserSig for the default
- * app of the data directory (creating the app if the server never ran there).
+ * `npm run usersig -- <userID> [--expire seconds] [--data DIR | --db URL]`: prints a UserSig for the
+ * default app of the data directory or PostgreSQL database (creating the app if the server never
+ * ran there).
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,13 +10,16 @@ import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { AuthService } from './services/auth.js';
 import { DEFAULT_CONFIG, nowSeconds } from './services/deps.js';
+import { PgStorage } from './storage/pg.js';
 import { SqliteStorage } from './storage/sqlite.js';
+import type { Storage } from './storage/types.js';
 import { DEFAULT_USERSIG_EXPIRE, genUserSig } from './usersig.js';
 
-const USAGE = `Usage: usersig <userID> [--expire seconds] [--data DIR]
+const USAGE = `Usage: usersig <userID> [--expire seconds] [--data DIR | --db URL]
 
 Prints a UserSig for <userID>, signed with the default app's secret key from DIR/imkit.sqlite
-(default ./data). --expire defaults to ${DEFAULT_USERSIG_EXPIRE} seconds (180 days).
+(default ./data) or, with --db (default $DATABASE_URL), from that PostgreSQL database.
+--expire defaults to ${DEFAULT_USERSIG_EXPIRE} seconds (180 days).
 `;
 
 async function main(): Promise<void> {
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
       options: {
         expire: { type: 'string' },
         data: { type: 'string' },
+        db: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -49,9 +54,10 @@ async function main(): Promise<void> {
     process.stderr.write('--expire must be a positive integer (seconds)\n');
     process.exit(2);
   }
-  const storage = new SqliteStorage({
-    file: join(resolve(values.data ?? './data'), 'imkit.sqlite'),
-  });
+  const databaseURL = values.db ?? (values.data ? undefined : process.env.DATABASE_URL || undefined);
+  const storage: Storage = databaseURL
+    ? await PgStorage.open({ url: databaseURL, max: 1 })
+    : new SqliteStorage({ file: join(resolve(values.data ?? './data'), 'imkit.sqlite') });
   try {
     const auth = new AuthService({
       storage,

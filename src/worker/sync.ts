@@ -75,6 +75,32 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
   }
 }
 
+/**
+ * How long a pushed message's cursor waits before it becomes the catch-up cursor. With several
+ * server nodes, pushes committed on different nodes can arrive out of cursor order (each node
+ * publishes after its own commit); persisting a cursor at once could skip a message with a smaller
+ * cursor still on its way if the socket died just then. A cursor persisted only once it is this old
+ * is past any such message; after a disconnect the catch-up re-reads at most this window, and the
+ * message IDs make the re-read harmless.
+ */
+export const PUSH_CURSOR_SETTLE_MS = 10_000;
+
+const settling = new WeakMap<Engine, ReturnType<typeof setTimeout>>();
+
+function settleCursor(e: Engine, cursor: number, session: number): void {
+  if (settling.has(e)) return;
+  settling.set(
+    e,
+    setTimeout(() => {
+      settling.delete(e);
+      // A socket that died meanwhile: the next catch-up starts from the older cursor instead.
+      if (session === e.session && !e.disposed && e.conn.state === 'connected') {
+        void e.enqueue(() => e.data.advanceCursor(cursor));
+      }
+    }, PUSH_CURSOR_SETTLE_MS),
+  );
+}
+
 export async function applyPush(e: Engine, frame: PushFrame, session: number): Promise<void> {
   const { data } = e;
   switch (frame.push) {
@@ -82,7 +108,7 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       // Not caught up in this session: the next sync delivers it.
       if (session !== e.syncedSession || session !== e.session) return;
       await data.applyMessages([frame.data]);
-      await data.advanceCursor(frame.cursor);
+      settleCursor(e, frame.cursor, session);
       return;
     case 'conversationRead': {
       const { conversationID, readSequence } = frame.data;

@@ -30,8 +30,31 @@ export function startTestServer(options: ServerOptions = {}): Promise<RunningSer
     dbFile: ':memory:',
     log: false,
     connectionsPerIP: 100_000,
+    ...clusterTestOptions(options),
     ...options,
   });
+}
+
+/**
+ * With IMKIT_TEST_STORAGE=postgres (the `server-pg` stage of `npm test`), every test server stores
+ * in a fresh schema of the PostgreSQL at IMKIT_TEST_PG_URL and, when IMKIT_TEST_REDIS_URL is set,
+ * routes its bus and presence through Redis under a fresh prefix: the whole server suite then runs
+ * on the scale-out stack. A test that asks for a data directory of its own (restarts on one file)
+ * keeps SQLite.
+ */
+export function clusterTestOptions(options: ServerOptions = {}): ServerOptions {
+  if (process.env.IMKIT_TEST_STORAGE !== 'postgres') return {};
+  const url = process.env.IMKIT_TEST_PG_URL;
+  if (!url) throw new Error('IMKIT_TEST_STORAGE=postgres needs IMKIT_TEST_PG_URL');
+  if (options.dataDir !== undefined || options.dbFile !== undefined) return {};
+  const id = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const redisURL = process.env.IMKIT_TEST_REDIS_URL;
+  return {
+    databaseURL: url,
+    databaseSchema: id,
+    databasePoolSize: 4,
+    ...(redisURL ? { redisURL, redisPrefix: `${id}:` } : {}),
+  };
 }
 
 export function wsURL(server: Pick<RunningServer, 'url'>): string {

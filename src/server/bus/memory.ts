@@ -75,6 +75,10 @@ export class MemoryPresence implements Presence {
     return this.users.get(`${app}:${userID}`)?.size ?? 0;
   }
 
+  async instanceCounts(app: number, userIDs: string[]): Promise<number[]> {
+    return userIDs.map((userID) => this.users.get(`${app}:${userID}`)?.size ?? 0);
+  }
+
   async close(): Promise<void> {
     this.users.clear();
   }

@@ -1,8 +1,8 @@
 /**
  * The bus routes events to users, wherever their sockets are. Services publish by userID and never
  * assume the recipient's socket is on this node; every node subscribes and delivers to the sockets
- * it holds. The in-process implementation is memory.ts; a Redis pub/sub one can implement the same
- * interface for several nodes.
+ * it holds. The in-process implementation is memory.ts (one node); redis.ts is the one for several
+ * nodes sharing a Redis.
  *
  * Presence tracks the login instances of each user across nodes for the kick policy.
  */
@@ -52,5 +52,7 @@ export interface Presence {
   detach(app: number, userID: string, instanceID: string, connID: string): Promise<void>;
   /** Live instances of the user (user status: online while > 0). */
   instanceCount(app: number, userID: string): Promise<number>;
+  /** instanceCount of each user, in the same order (one round trip where the store is remote). */
+  instanceCounts(app: number, userIDs: string[]): Promise<number[]>;
   close(): Promise<void>;
 }

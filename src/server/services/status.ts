@@ -34,9 +34,10 @@ export class StatusService {
 
   private async statuses(app: number, ids: string[]): Promise<Map<string, UserStatus>> {
     const stored = await this.rel.getStatus(app, ids);
+    const counts = await this.presence.instanceCounts(app, ids);
     const out = new Map<string, UserStatus>();
-    for (const id of ids) {
-      const online = (await this.presence.instanceCount(app, id)) > 0;
+    for (const [i, id] of ids.entries()) {
+      const online = counts[i] > 0;
       const s = stored.get(id);
       out.set(id, {
         userID: id,
@@ -155,11 +156,12 @@ export class StatusService {
     if (!(await storage.getMember(caller.app, data.groupID, caller.userID))) {
       throw new ImError(ErrorCode.NO_PERMISSION, 'not a member of this group');
     }
-    let memberCount = 0;
-    for (const m of await storage.allMembers(caller.app, data.groupID)) {
-      if ((await this.presence.instanceCount(caller.app, m.userID)) > 0) memberCount++;
-    }
-    return { memberCount };
+    const members = await storage.allMembers(caller.app, data.groupID);
+    const counts = await this.presence.instanceCounts(
+      caller.app,
+      members.map((m) => m.userID),
+    );
+    return { memberCount: counts.filter((n) => n > 0).length };
   }
 
   /** The connection layer: a socket of `caller` logged in (after presence.attach). */
