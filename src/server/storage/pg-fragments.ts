@@ -28,7 +28,11 @@ export const PG_SETTINGS_JOIN = `LEFT JOIN conversation_settings cs
   ON cs.app_id = uc.app_id AND cs.user_id = uc.user_id AND cs.conv_id = uc.conv_id`;
 
 /** The conversation's row id, or undefined. */
-export async function pgConvID(sql: Sql, app: number, convKey: string): Promise<number | undefined> {
+export async function pgConvID(
+  sql: Sql,
+  app: number,
+  convKey: string,
+): Promise<number | undefined> {
   return (
     await sql.one<{ conv_id: number }>(
       'SELECT conv_id FROM conversations WHERE app_id = $1 AND conv_key = $2',
