@@ -278,7 +278,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let mediaStore: MediaStore | undefined;
   try {
     if (options.mediaDir) mediaStore = await LocalDiskMediaStore.open(resolve(options.mediaDir));
-    else if (dbFile === ':memory:' && !options.databaseURL) mediaStore = await LocalDiskMediaStore.temporary();
+    else if (dbFile === ':memory:' && !options.databaseURL)
+      mediaStore = await LocalDiskMediaStore.temporary();
     else
       mediaStore = await LocalDiskMediaStore.open(
         options.dataDir ? join(resolve(options.dataDir), 'media') : join(dirname(dbFile), 'media'),
@@ -312,6 +313,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     const activeTransport = new Transport({
       heartbeatMs: options.heartbeatMs ?? 30_000,
+      idPrefix: options.redisURL ? `${nodeID}/` : '',
       metrics,
       log,
       accept: (socket) => {

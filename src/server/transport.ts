@@ -25,6 +25,11 @@ export interface SocketHandlers {
 
 export interface TransportOptions {
   heartbeatMs: number;
+  /**
+   * Prefix of the socket IDs. Socket IDs travel on the bus (a push "to every socket of the user but
+   * this one"), so with several nodes they must differ between nodes: index.ts passes the node ID.
+   */
+  idPrefix?: string;
   metrics: Metrics;
   log: Logger;
   /** Called for every accepted socket; returns its frame handlers. */
@@ -86,7 +91,7 @@ export class Transport {
 
   private accept(ws: WebSocket): void {
     const { metrics, log } = this.options;
-    const id = `c${++this.counter}`;
+    const id = `${this.options.idPrefix ?? ''}c${++this.counter}`;
     let resolveClosed!: () => void;
     const tracked: Tracked = { ws, alive: true, closed: new Promise((r) => (resolveClosed = r)) };
     this.sockets.add(tracked);

@@ -146,11 +146,15 @@ describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => 
       ]),
       [[asked.message.ID, 1, 1]],
     );
-    const list = await owner.request('getMessageReadReceiptList', {
+    // The sender's socket on the other node reads the same counts.
+    const oneOnA = await connectClient(asServer(a), m1);
+    const list = await oneOnA.request('getMessageReadReceiptList', {
       conversationID: cid,
       messageIDList: [asked.message.ID],
     });
     assert.equal(list.messageList[0].readReceiptInfo.readCount, 1, 'the same count on node a');
+    assert.equal(list.messageList[0].readReceiptInfo.unreadCount, 1);
+    await oneOnA.close();
     await owner.request('setMessageRead', { conversationID: cid });
     assert.equal((await conversation(owner, cid)).unreadCount, 0);
 
@@ -325,7 +329,8 @@ describe('cluster: a node dies', { skip: !env }, () => {
     ]);
     const run = async (from: ResilientClient, to: string) => {
       for (let i = 0; i < perSender; i++) {
-        const data = i % 2 === 0 ? textMessage(to, `${from.userID} ${i}`) : groupText(groupID, `g ${i}`);
+        const data =
+          i % 2 === 0 ? textMessage(to, `${from.userID} ${i}`) : groupText(groupID, `g ${i}`);
         sentBy.get(from.userID)!.push(await from.send(data));
         await sleep(10);
       }
@@ -383,7 +388,10 @@ describe('cluster: a node dies', { skip: !env }, () => {
     assert.equal(new Set(groupIDs).size, groupIDs.length, 'no group message stored twice');
     assert.equal(groupIDs.length, perSender);
     const seqs = group.map((m) => m.sequence);
-    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: seqs.length }, (_, i) => seqs[0] + i),
+    );
 
     // The unread count the surviving node reports is what carol has not read: every group message.
     assert.equal((await conversation(carol.client, `GROUP${groupID}`)).unreadCount, perSender);
