@@ -31,6 +31,10 @@ const nodeTest = (...dirs) => [
   'tsx',
   '--test',
   '--test-concurrency=1',
+  // A test that fails before closing what it opened must not keep its file's process alive, and
+  // a test that waits forever fails instead of stalling the run.
+  '--test-force-exit',
+  '--test-timeout=180000',
   ...dirs.flatMap(testFiles),
 ];
 const PG = { IMKIT_TEST_STORAGE: 'postgres' };
@@ -44,10 +48,36 @@ const stages = [
   ['e2e', nodeTest('test/e2e'), {}, false],
 ];
 
-function run(cmd, args, env) {
+/** A stage that runs longer than this is stopped and fails: CI must finish, and say why not. */
+const STAGE_LIMIT_MS = 25 * 60_000;
+
+let current = null;
+const killCurrent = () => {
+  try {
+    if (current) process.kill(-current.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
+
+function run(name, cmd, args, env) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = (current = spawn(cmd, args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+      // Its own process group, so that a stage stopped at its limit takes its servers with it.
+      detached: true,
+    }));
+    const timer = setTimeout(() => {
+      console.error(`\n[imkit] ${name} tests stopped after ${STAGE_LIMIT_MS / 60_000} minutes`);
+      killCurrent();
+    }, STAGE_LIMIT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      current = null;
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -62,7 +92,11 @@ if (wanted.some((stage) => stage[3])) {
 }
 const haveCluster = Boolean(services.env.IMKIT_TEST_PG_URL && services.env.IMKIT_TEST_REDIS_URL);
 const failed = [];
-const stop = () => services.stop().finally(() => process.exit(130));
+const timings = [];
+const stop = () => {
+  killCurrent();
+  services.stop().finally(() => process.exit(130));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 try {
@@ -82,12 +116,15 @@ try {
       if (process.env.CI) failed.push(name);
       continue;
     }
-    const code = await run(cmd, args, { ...services.env, ...env });
+    const started = Date.now();
+    const code = await run(name, cmd, args, { ...services.env, ...env });
+    timings.push(`${name} ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (code !== 0) failed.push(name);
   }
 } finally {
   await services.stop();
 }
+console.log(`\n[imkit] stage times: ${timings.join(', ')}`);
 if (failed.length) {
   console.error(`\n[imkit] failed stages: ${failed.join(', ')}`);
   process.exit(1);

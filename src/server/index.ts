@@ -95,7 +95,7 @@ export interface ServerOptions {
   demoDir?: string;
   /** Structured logs to stdout/stderr. Default true. */
   log?: boolean;
-  /** Uploads directory. Default <dataDir>/media (a temp dir, removed on close, for ':memory:'). */
+  /** Uploads directory. Default <dataDir>/media; a temp dir, removed on close, when dbFile is ':memory:'. */
   mediaDir?: string;
   /** Base URL of upload URLs (behind a proxy). Default: scheme and Host of the upload request. */
   publicURL?: string;
@@ -278,7 +278,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let mediaStore: MediaStore | undefined;
   try {
     if (options.mediaDir) mediaStore = await LocalDiskMediaStore.open(resolve(options.mediaDir));
-    else if (dbFile === ':memory:' && !options.databaseURL)
+    else if (dbFile === ':memory:')
+      // An in-memory database (tests, and PostgreSQL test servers that pass one) keeps no files.
       mediaStore = await LocalDiskMediaStore.temporary();
     else
       mediaStore = await LocalDiskMediaStore.open(

@@ -341,8 +341,8 @@ describe('media directory', () => {
     const before = new Set(temps());
     const server = await startTestServer();
     const created = temps().filter((d) => !before.has(d));
-    assert.equal(created.length, 1);
     await server.close();
+    assert.equal(created.length, 1);
     assert.ok(!existsSync(join(tmpdir(), created[0])));
   });
 });
