@@ -2,11 +2,13 @@
 // clients on loopback, beside a bare `ws` relay (no auth, no storage) measured in the same run.
 // Each side runs in its own process; the clients run here. Figures are printed; bench/RESULTS.md
 // keeps the recorded baseline. Then the figures at scale of scale.ts (group fan-out, history pages,
-// memory per client) and of browser.ts; `npm run bench -- 1:1`, `-- scale` or `-- browser` runs one part.
+// memory per client), of cluster.ts (one node and two on PostgreSQL + Redis) and of browser.ts;
+// `npm run bench -- 1:1`, `-- scale`, `-- cluster` or `-- browser` runs one part.
 import { cpus, totalmem } from 'node:os';
 import type { WebSocket } from 'ws';
 import { openSocket, startChild, stopChild } from './lib.js';
 import { browserFigures } from './browser.js';
+import { clusterFigures } from './cluster.js';
 import { groupFanOut, historyPages, memoryPerClient } from './scale.js';
 import { genUserSig } from '../src/server/usersig.js';
 
@@ -186,6 +188,10 @@ if (only === 'browser') {
   await browserFigures();
   process.exit(0);
 }
+if (only === 'cluster') {
+  await clusterFigures();
+  process.exit(0);
+}
 const oneToOneOnly = only === '1:1';
 
 const im = await startChild('server-child.ts');
@@ -215,6 +221,7 @@ console.log(
 
 if (!oneToOneOnly) {
   await runScale();
+  await clusterFigures();
   await browserFigures();
 }
 
