@@ -38,7 +38,7 @@ import {
 import { EngineData } from './data.js';
 import { Outbox } from './outbox.js';
 import type { PortPeer } from './port-peer.js';
-import { applyPush, catchUp, refreshConversation } from './sync.js';
+import { applyPush, catchUp, PUSH_CURSOR_SETTLE_MS, refreshConversation } from './sync.js';
 import { engineKey, randomInstanceID, webSocketURL } from './util.js';
 
 export interface EngineOptions {
@@ -46,6 +46,8 @@ export interface EngineOptions {
   connection?: Partial<Omit<ConnectionOptions, 'url' | 'socketFactory'>>;
   /** How long the engine outlives its last tab (ms). */
   idleMs?: number;
+  /** How old a pushed cursor must be before it is persisted (ms; PUSH_CURSOR_SETTLE_MS). */
+  pushCursorSettleMs?: number;
   onDispose?: (engine: Engine) => void;
 }
 
@@ -85,11 +87,13 @@ export class Engine {
   /** A Web Lock held while this engine lives (null without Web Locks): see holdLifeLock. */
   readonly lifeLock: Promise<string | null>;
   private releaseLifeLock: () => void = () => undefined;
+  readonly pushCursorSettleMs: number;
 
   constructor(
     readonly config: EngineConfig,
     private readonly options: EngineOptions = {},
   ) {
+    this.pushCursorSettleMs = options.pushCursorSettleMs ?? PUSH_CURSOR_SETTLE_MS;
     this.key = engineKey(config);
     this.data = new EngineData(config.userID, {
       broadcast: (method, payload) => this.broadcast(method, payload),

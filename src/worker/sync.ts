@@ -97,7 +97,7 @@ function settleCursor(e: Engine, cursor: number, session: number): void {
       if (session === e.session && !e.disposed && e.conn.state === 'connected') {
         void e.enqueue(() => e.data.advanceCursor(cursor));
       }
-    }, PUSH_CURSOR_SETTLE_MS),
+    }, e.pushCursorSettleMs),
   );
 }
 

@@ -75,10 +75,10 @@ async function answerLists(
   s.answer('getMyProfile', { userID: me, nick: '' });
 }
 
-function setup() {
+function setup(options: { pushCursorSettleMs?: number } = {}) {
   const me = `me_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
   const f = socketFactory();
-  const host = new Host({ socketFactory: f.factory, idleMs: 50 });
+  const host = new Host({ socketFactory: f.factory, idleMs: 50, ...options });
   const channel = new MessageChannel();
   host.connect(channel.port2);
   const rpc = new RpcClient(channel.port1);
@@ -119,12 +119,15 @@ describe('Engine with a scripted server', () => {
     s.open();
     s.acceptLogin(8);
     await until(() => s.ops().includes('sync'));
-    expect(s.sent.find((x) => x.op === 'sync')!.data).to.deep.equal({ cursor: 6 });
+    // The pushed cursor 6 had not settled (PUSH_CURSOR_SETTLE_MS) when the socket died: the
+    // catch-up starts before it, and message 6 comes again, applied once.
+    expect(s.sent.find((x) => x.op === 'sync')!.data).to.deep.equal({ cursor: 5 });
     s.receive({ push: 'message', cursor: 8, data: m(8) });
     await new Promise((r) => setTimeout(r, 50));
     expect(received()).to.deep.equal([m(6).ID]); // buffered until the catch-up is done
     s.answer('sync', {
       messages: [
+        { cursor: 6, message: m(6) },
         { cursor: 7, message: m(7) },
         { cursor: 8, message: m(8) },
       ],
@@ -145,6 +148,38 @@ describe('Engine with a scripted server', () => {
     expect(await cache.loadCursor()).to.equal(8);
     expect((await cache.loadMessages('C2Cpeer')).map((x) => x.sequence)).to.deep.equal([6, 7, 8]);
     cache.close();
+    rpc.close();
+  });
+
+  it('persists a pushed cursor once it has settled, and catches up from it', async () => {
+    const { me, f, rpc, received, config } = setup({ pushCursorSettleMs: 100 });
+    await rpc.call('attach', { rpc: 1, tabID: 't', config });
+    const login = rpc.call('login', { userID: me, userSig: 'sig' });
+    await until(() => f.sockets.length === 1);
+    f.last().open();
+    f.last().acceptLogin(5);
+    await login;
+    await answerLists(f.last(), [], me);
+    f.last().receive({ push: 'message', cursor: 6, data: msg(6, 'peer', me) });
+    await until(() => received().length === 1);
+    const cursor = async () =>
+      (await rpc.call<{ cursor: number }>('im:debug', { action: 'info' })).cursor;
+    expect(await cursor()).to.equal(5, 'not at once');
+    for (let i = 0; i < 100 && (await cursor()) !== 6; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await cursor()).to.equal(6, 'once settled');
+    const cache = await Cache.open(config);
+    expect(await cache.loadCursor()).to.equal(6);
+    cache.close();
+
+    f.last().serverClose(1006);
+    await until(() => f.sockets.length === 2, 3000);
+    const s = f.last();
+    s.open();
+    s.acceptLogin(6);
+    await until(() => s.ops().includes('sync'));
+    expect(s.sent.find((x) => x.op === 'sync')!.data).to.deep.equal({ cursor: 6 });
     rpc.close();
   });
 
