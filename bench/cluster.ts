@@ -219,7 +219,7 @@ export async function clusterFigures(): Promise<void> {
         `in pairs, ${PER_CLIENT} messages each, window ${WINDOW}; group: ${GROUP} members connected, ` +
         `${GROUP_SENDERS} senders x ${GROUP_MESSAGES} messages; with 2 nodes every peer is on the other node`,
     );
-    console.log('| nodes | messages | sent | msg/s | deliveries/s | p50 ms | p99 ms |');
+    console.log('| nodes | traffic | messages | msg/s | deliveries/s | p50 ms | p99 ms |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of results) {
       console.log(

@@ -38,12 +38,16 @@ const nodeTest = (...dirs) => [
   ...dirs.flatMap(testFiles),
 ];
 const PG = { IMKIT_TEST_STORAGE: 'postgres' };
-/** [name, command, extra environment, needs PostgreSQL and Redis] */
+/**
+ * [name, command, extra environment, PostgreSQL and Redis: 'required', 'used' when there (the
+ * storage contract runs on SQLite in any case; its PostgreSQL half says itself when it is skipped)
+ * or false]
+ */
 const stages = [
   ['server', nodeTest('test/protocol', 'test/build', 'test/server', 'test/reliability'), {}, false],
-  ['storage', nodeTest('test/storage'), {}, false],
-  ['server-pg', nodeTest('test/server'), PG, true],
-  ['cluster', nodeTest('test/cluster'), {}, true],
+  ['storage', nodeTest('test/storage'), {}, 'used'],
+  ['server-pg', nodeTest('test/server'), PG, 'required'],
+  ['cluster', nodeTest('test/cluster'), {}, 'required'],
   ['browser', [process.execPath, 'scripts/test-browser.mjs'], {}, false],
   ['e2e', nodeTest('test/e2e'), {}, false],
 ];
@@ -102,7 +106,7 @@ process.on('SIGTERM', stop);
 try {
   for (const [name, [cmd, ...args], env, needsCluster] of wanted) {
     console.log(`\n[imkit] ${name} tests`);
-    if (needsCluster && !haveCluster) {
+    if (needsCluster === 'required' && !haveCluster) {
       const banner = [
         '',
         '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',

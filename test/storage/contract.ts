@@ -227,6 +227,37 @@ export function storageContract(name: string, open: () => Promise<StoragePair>):
       assert.equal(next.message.seq, 2, 'no sequence was burnt by the duplicates');
     });
 
+    test('an append that fails in a batch fails alone: the others commit, sequences stay whole', async () => {
+      const merger = { downloadKey: `dk-${counter}-${Math.random()}`, messageList: '[]' };
+      const first = await one.appendMessage(APP, draft('dave', 'erin', { merger }), [
+        'dave',
+        'erin',
+      ]);
+      // Appended in one turn, so in one batch; the middle one reuses the stored download key.
+      const settled = await Promise.allSettled([
+        one.appendMessage(APP, draft('dave', 'erin'), ['dave', 'erin']),
+        one.appendMessage(APP, draft('dave', 'erin', { merger }), ['dave', 'erin']),
+        one.appendMessage(APP, draft('erin', 'dave'), ['dave', 'erin']),
+      ]);
+      assert.deepEqual(
+        settled.map((r) => r.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
+      const seqs = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.message.seq] : []));
+      assert.deepEqual(seqs, [first.message.seq + 1, first.message.seq + 2]);
+      const history = await two.getHistory(APP, {
+        convKey: first.message.convKey,
+        viewer: 'dave',
+        afterSeq: 0,
+        limit: 10,
+      });
+      assert.deepEqual(
+        history.map((m) => m.seq).sort((x, y) => x - y),
+        [1, 2, 3],
+        'nothing of the failed append was written',
+      );
+    });
+
     test('history, sync and unread follow the viewer rules on either node', async () => {
       const convKey = c2cKey('alice', 'bob');
       for (let i = 0; i < 5; i++)

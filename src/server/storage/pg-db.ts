@@ -30,18 +30,38 @@ export interface Sql {
   run(text: string, params?: readonly unknown[]): Promise<number>;
 }
 
-type Runner = { query(text: string, params?: unknown[]): Promise<pg.QueryResult> };
+type Runner = { query(config: pg.QueryConfig): Promise<pg.QueryResult> };
+
+/**
+ * Statements with parameters run as named prepared statements: each connection parses and plans
+ * one the first time it runs it, and then only binds (the append statement's planning cost more
+ * than its execution). The storage modules' statements are a fixed set; past this many distinct
+ * texts (a bug building SQL from values) statements run unnamed instead of piling up.
+ */
+const MAX_PREPARED = 1000;
+const statementNames = new Map<string, string>();
+
+function statement(text: string, params: readonly unknown[]): pg.QueryConfig {
+  const values = params as unknown[];
+  if (values.length === 0) return { text };
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `imkit_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name === undefined ? { text, values } : { name, text, values };
+}
 
 function sqlOf(runner: Runner): Sql {
   return {
     async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      return (await runner.query(text, params as unknown[])).rows as T[];
+      return (await runner.query(statement(text, params))).rows as T[];
     },
     async one<T>(text: string, params: readonly unknown[] = []): Promise<T | undefined> {
-      return (await runner.query(text, params as unknown[])).rows[0] as T | undefined;
+      return (await runner.query(statement(text, params))).rows[0] as T | undefined;
     },
     async run(text: string, params: readonly unknown[] = []): Promise<number> {
-      return (await runner.query(text, params as unknown[])).rowCount ?? 0;
+      return (await runner.query(statement(text, params))).rowCount ?? 0;
     },
   };
 }

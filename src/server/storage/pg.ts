@@ -82,7 +82,11 @@ const APPEND_ATTEMPTS = 3;
  * of the conversation (its row locked until the commit), the message, its merger list, and the
  * participants' conversation rows. The message is inserted only when (app, sender, ID) is new; the
  * merger list and the participant rows only with it. Answers the conversation (null: it does not
- * exist yet) and the message's cursor and seq (null: a duplicate).
+ * exist yet), the message's cursor and seq, and whether (app, sender, ID) is stored already.
+ *
+ * A duplicate or a conversation that does not exist yet writes nothing at all (not even the
+ * counter): the statement needs no savepoint to undo it, so a batch costs one round trip per
+ * append. The check cannot race: every append of every node runs under the counter row's lock.
  *
  * $1 app, $2 conv_key, $3 msg_id, $4 sender, $5 conv_type, $6 target, $7 type, $8 payload,
  * $9 priority, $10 cloud_custom_data, $11 client_time, $12 random, $13 time, $14 nick, $15 avatar,
@@ -90,12 +94,18 @@ const APPEND_ATTEMPTS = 3;
  * $21 excluded_unread, $22 excluded_last, $23 merger download key (or null), $24 merger list,
  * $25 participants.
  */
-const APPEND_SQL = `WITH cur AS (
-    UPDATE cursor_counter SET value = value + 1 WHERE id = 1 RETURNING value
+const APPEND_SQL = `WITH dup AS (
+    SELECT 1 FROM messages WHERE app_id = $1::bigint AND sender = $4::text AND msg_id = $3::text
+  ), target_conv AS (
+    SELECT conv_id FROM conversations WHERE app_id = $1::bigint AND conv_key = $2::text
+  ), cur AS (
+    UPDATE cursor_counter SET value = value + 1
+    WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM dup) AND EXISTS (SELECT 1 FROM target_conv)
+    RETURNING value
   ), conv AS (
     UPDATE conversations SET last_seq = last_seq + 1, last_cursor = (SELECT value FROM cur),
       last_time = $13::bigint
-    WHERE app_id = $1::bigint AND conv_key = $2::text
+    WHERE conv_id = (SELECT conv_id FROM target_conv) AND EXISTS (SELECT 1 FROM cur)
     RETURNING conv_id, last_seq
   ), msg AS (
     INSERT INTO messages (cursor, app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
@@ -117,8 +127,8 @@ const APPEND_SQL = `WITH cur AS (
     FROM msg CROSS JOIN unnest($25::text[]) AS p(user_id)
     ON CONFLICT (app_id, user_id, conv_id) DO NOTHING
   )
-  SELECT (SELECT conv_id FROM conv) AS conv_id, (SELECT cursor FROM msg) AS cursor,
-    (SELECT seq FROM msg) AS seq`;
+  SELECT (SELECT conv_id FROM target_conv) AS conv_id, (SELECT cursor FROM msg) AS cursor,
+    (SELECT seq FROM msg) AS seq, EXISTS (SELECT 1 FROM dup) AS dup`;
 
 /** The stored message of (app, sender, ID). */
 const EXISTING_SQL = `${MESSAGE_FROM} WHERE m.app_id = $1 AND m.sender = $2 AND m.msg_id = $3`;
@@ -318,20 +328,35 @@ export class PgStorage implements Storage {
     return this.flushing;
   }
 
-  /** Writes the batch in one transaction and settles every promise after its end. */
+  /**
+   * Writes the batch in one transaction and settles every promise after its end. First without
+   * savepoints (one round trip per append); if any append fails, that transaction is rolled back
+   * and the batch runs again with a savepoint per append, so only the failing ones fail.
+   */
   private async commitAppends(batch: PendingAppend[]): Promise<void> {
     let results: (AppendResult | { error: unknown })[];
     try {
       // The results are collected anew on each attempt: db.tx may run the function again.
       results = await this.db.tx(async (sql) => {
-        const out: (AppendResult | { error: unknown })[] = [];
+        const out: AppendResult[] = [];
         await sql.query('SELECT value FROM cursor_counter WHERE id = 1 FOR UPDATE');
-        for (const item of batch) out.push(await this.appendInSavepoint(sql, item));
+        for (const item of batch) {
+          out.push(await this.appendOne(sql, item.app, item.message, item.participants));
+        }
         return out;
       });
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
+    } catch {
+      try {
+        results = await this.db.tx(async (sql) => {
+          const out: (AppendResult | { error: unknown })[] = [];
+          await sql.query('SELECT value FROM cursor_counter WHERE id = 1 FOR UPDATE');
+          for (const item of batch) out.push(await this.appendInSavepoint(sql, item));
+          return out;
+        });
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+        return;
+      }
     }
     batch.forEach((item, i) => {
       const r = results[i];
@@ -361,7 +386,7 @@ export class PgStorage implements Storage {
     }
   }
 
-  /** One append, inside the savepoint `append` (rolled back to when nothing may be written). */
+  /** One append; writes nothing when it answers a duplicate. */
   private async appendOne(
     sql: Sql,
     app: number,
@@ -395,12 +420,16 @@ export class PgStorage implements Storage {
       message.merger?.messageList ?? null,
       participants,
     ];
-    type Appended = { conv_id: number | null; cursor: number | null; seq: number | null };
+    type Appended = {
+      conv_id: number | null;
+      cursor: number | null;
+      seq: number | null;
+      dup: boolean;
+    };
     let row = (await sql.one<Appended>(APPEND_SQL, params))!;
-    if (row.conv_id === null) {
+    if (row.conv_id === null && !row.dup) {
       // The conversation's first message: create the conversation (another transaction may be
-      // creating it too) and append again, without the counter step of the first attempt.
-      await sql.run('ROLLBACK TO SAVEPOINT append');
+      // creating it too) and append again. The first attempt wrote nothing.
       await sql.run(
         `INSERT INTO conversations (app_id, conv_key, type) VALUES ($1, $2, $3)
          ON CONFLICT (app_id, conv_key) DO NOTHING`,
@@ -408,9 +437,8 @@ export class PgStorage implements Storage {
       );
       row = (await sql.one<Appended>(APPEND_SQL, params))!;
     }
-    if (row.cursor === null || row.seq === null) {
+    if (row.dup || row.cursor === null || row.seq === null) {
       // (app, sender, ID) is stored: a duplicate writes nothing, not even a new conversation.
-      await sql.run('ROLLBACK TO SAVEPOINT append');
       const existing = await sql.one<MessageRow>(EXISTING_SQL, [app, message.from, message.ID]);
       if (!existing) throw new Error(`append of ${message.ID} neither inserted nor found`);
       return { message: toMessage(existing), duplicate: true };
