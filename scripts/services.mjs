@@ -123,10 +123,14 @@ export async function startPostgres({ durable = false } = {}) {
           ['full_page_writes', 'off'],
         ]),
   ];
-  const child = spawn(join(bin, 'postgres'), ['-D', data, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    ...asUser,
-  });
+  const child = spawn(
+    join(bin, 'postgres'),
+    ['-D', data, ...settings.flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...asUser,
+    },
+  );
   let log = '';
   child.stderr.on('data', (chunk) => {
     log = (log + chunk).slice(-4000);
@@ -159,7 +163,18 @@ export async function startRedis() {
   const port = await freePort();
   const child = spawn(
     server,
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   try {

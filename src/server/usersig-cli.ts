@@ -54,7 +54,8 @@ async function main(): Promise<void> {
     process.stderr.write('--expire must be a positive integer (seconds)\n');
     process.exit(2);
   }
-  const databaseURL = values.db ?? (values.data ? undefined : process.env.DATABASE_URL || undefined);
+  const databaseURL =
+    values.db ?? (values.data ? undefined : process.env.DATABASE_URL || undefined);
   const storage: Storage = databaseURL
     ? await PgStorage.open({ url: databaseURL, max: 1 })
     : new SqliteStorage({ file: join(resolve(values.data ?? './data'), 'imkit.sqlite') });

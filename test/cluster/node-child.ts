@@ -7,7 +7,9 @@ import { startServer, type ServerOptions } from '../../src/server/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
 const server = await startServer({ port: 0, host: '127.0.0.1', log: false, ...options });
-process.stdout.write(JSON.stringify({ url: server.url, port: server.port, app: server.app }) + '\n');
+process.stdout.write(
+  JSON.stringify({ url: server.url, port: server.port, app: server.app }) + '\n',
+);
 process.on('SIGTERM', () => {
   server.close().then(
     () => process.exit(0),

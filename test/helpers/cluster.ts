@@ -62,7 +62,9 @@ export async function startNode(options: ServerOptions): Promise<ClusterNode> {
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`node exited (${code}) before listening\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`node exited (${code}) before listening\n${stderr}`)),
+    );
   });
   const info = JSON.parse(line) as Pick<RunningServer, 'url' | 'port' | 'app'>;
   return {

@@ -292,9 +292,12 @@ export class RedisPresence implements Presence {
     this.nodePrefix = `${prefix}node:`;
     redis.defineCommand('imkitAttach', { numberOfKeys: 2, lua: ATTACH });
     redis.defineCommand('imkitDetach', { numberOfKeys: 1, lua: DETACH });
-    this.heartbeat = setInterval(() => {
-      this.beat().catch(onError);
-    }, Math.max(100, Math.floor(ttlMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        this.beat().catch(onError);
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
     this.heartbeat.unref();
   }
 
