@@ -72,6 +72,9 @@ export const chatStyles = [
       flex-direction: column;
       gap: calc(var(--_im-space) * 0.5);
     }
+    [part~='messages'] > .spacer {
+      flex: none;
+    }
     [part~='messages']:focus-visible {
       outline-offset: -2px;
     }

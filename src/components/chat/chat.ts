@@ -218,8 +218,7 @@ export class ImChat extends ImElement {
       readMembers: this.renderRoot.querySelector('im-read-members'),
       reactionPicker: this.renderRoot.querySelector('im-emoji-picker'),
     }),
-    messageElement: (id) =>
-      this.renderRoot.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`),
+    revealMessage: (id) => this.scroller.reveal(id),
   });
 
   constructor() {
@@ -350,17 +349,17 @@ export class ImChat extends ImElement {
     void this.actions.handle(event.detail);
   }
 
-  private renderMessage(m: Message, previous: Message | undefined) {
+  private renderMessage(m: Message, previous: Message | undefined, index: number) {
     const newDay = !previous || dayKey(previous.time) !== dayKey(m.time);
     const separator = newDay ? html`<div part="day-separator">${formatDay(m.time)}</div>` : nothing;
     if (m.isDeleted) return separator;
     if (m.type === TYPES.MSG_GRP_TIP || m.type === TYPES.MSG_GRP_SYS_NOTICE) {
       return html`${separator}
-        <div part="notice" data-message-id=${m.ID}>${groupTipText(m)}</div>`;
+        <div part="notice" data-message-id=${m.ID} data-index=${index}>${groupTipText(m)}</div>`;
     }
     if (m.isRevoked) {
       return html`${separator}
-        <div part="notice tombstone" data-message-id=${m.ID}>
+        <div part="notice tombstone" data-message-id=${m.ID} data-index=${index}>
           ${recallText(m, this.loginUser)}
         </div>`;
     }
@@ -374,6 +373,7 @@ export class ImChat extends ImElement {
         part=${`message message-${m.flow}${status ? ` message-${status}` : ''}`}
         exportparts=${MESSAGE_PARTS}
         data-message-id=${m.ID}
+        data-index=${index}
         theme=${this.theme ?? nothing}
         .message=${m}
         .userID=${this.loginUser}
@@ -481,6 +481,12 @@ export class ImChat extends ImElement {
 
   override render() {
     const messages = this.timeline.messages;
+    // Past MAX_RENDERED messages only a window of them is in the DOM (history-scroll-controller).
+    const win = this.scroller.window(messages);
+    const rows =
+      win.start === 0 && win.end === messages.length
+        ? messages
+        : messages.slice(win.start, win.end);
     const hasConversation = Boolean(this.conversationId && this.client);
     const title = this.chatTitle();
     return html`<div part="base">
@@ -514,11 +520,13 @@ export class ImChat extends ImElement {
             ? html`<div part="loading">Loading earlier messages…</div>`
             : nothing
         }
+        ${win.before ? html`<div class="spacer" style="height:${win.before}px" aria-hidden="true"></div>` : nothing}
         ${repeat(
-          messages,
+          rows,
           (m) => m.ID,
-          (m, i) => this.renderMessage(m, messages[i - 1]),
+          (m, i) => this.renderMessage(m, messages[win.start + i - 1], win.start + i),
         )}
+        ${win.after ? html`<div class="spacer" style="height:${win.after}px" aria-hidden="true"></div>` : nothing}
         ${
           messages.length === 0 && hasConversation
             ? html`<div part="empty">${this.timeline.loaded ? 'No messages yet' : 'Loading…'}</div>`

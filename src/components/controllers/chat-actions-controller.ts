@@ -49,7 +49,8 @@ export interface ChatActionsOptions {
   forward: ForwardController;
   dialogs: () => ChatDialogs;
   /** A loaded message's element (to scroll to it). */
-  messageElement: (messageID: string) => HTMLElement | null;
+  /** Scrolls a loaded message into view; answers its row, or null when it is not loaded. */
+  revealMessage: (messageID: string) => Promise<HTMLElement | null>;
   onError: (error: unknown) => void;
 }
 
@@ -201,7 +202,7 @@ export class ChatActionsController implements ReactiveController {
         void dialogs.merger?.show(m);
         break;
       case 'quote':
-        this.jumpTo(detail.messageID ?? '');
+        await this.jumpTo(detail.messageID ?? '');
         break;
     }
     this.host.requestUpdate();
@@ -236,13 +237,12 @@ export class ChatActionsController implements ReactiveController {
     });
   }
 
-  private jumpTo(messageID: string): void {
-    const el = this.options.messageElement(messageID);
+  private async jumpTo(messageID: string): Promise<void> {
+    const el = await this.options.revealMessage(messageID);
     if (!el) {
       this.notify('The original message is not loaded');
       return;
     }
-    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
     this.highlighted = messageID;
     if (this.highlightTimer) clearTimeout(this.highlightTimer);
     this.highlightTimer = setTimeout(() => {
