@@ -4,7 +4,10 @@
 //   (the cache of a previous visit; the worker gone with its last tab), and to the first message
 //   of the 10,000-message chat;
 // - second tab: page load to a ready client while another tab holds the worker;
-// - worker memory: the SharedWorker's JS heap with 1,000 conversations loaded.
+// - worker memory: the SharedWorker's JS heap with 1,000 conversations loaded;
+// - scrolling: the chat's whole history of 10,000 messages loaded (older pages as the log reaches
+//   its top), then scrolled down frame by frame at a reading pace and at a fling's; frame times
+//   from requestAnimationFrame, and the message rows in the DOM.
 // Part of `npm run bench`; `npm run bench -- browser` runs only this. Needs `npm run build`.
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { genUserSig } from '../src/server/usersig.js';
@@ -103,6 +106,60 @@ async function workerHeapMiB(cdp: CDPSession): Promise<number | null> {
   return used / 2 ** 20;
 }
 
+/** Runs in the page: loads the chat's history to `target` messages, then scrolls through it. */
+const SCROLL = `async (target) => {
+  const chat = document.querySelector('im-chat');
+  chat.style.display = 'block';
+  chat.style.height = '640px';
+  const log = chat.shadowRoot.querySelector("[part~='messages']");
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const timeline = chat.timeline;
+  const t0 = performance.now();
+  while (timeline.messages.length < target && !timeline.isCompleted) {
+    log.scrollTop = 0;
+    log.dispatchEvent(new Event('scroll'));
+    await frame();
+    while (timeline.loadingOlder) await frame();
+    await chat.updateComplete;
+  }
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const run = async (step, frames) => {
+    log.scrollTop = 0;
+    for (let i = 0; i < 10; i++) await frame();
+    const times = [];
+    let most = 0;
+    let last = await frame();
+    for (let i = 0; i < frames; i++) {
+      log.scrollTop += step;
+      const t = await frame();
+      times.push(t - last);
+      last = t;
+      most = Math.max(most, log.querySelectorAll(':scope > [data-index]').length);
+    }
+    return { times, most, scrolled: log.scrollTop };
+  };
+  const reading = await run(40, 600);
+  const fling = await run(400, 600);
+  return { loaded: timeline.messages.length, loadSeconds, reading, fling };
+}`;
+
+interface ScrollRun {
+  times: number[];
+  most: number;
+  scrolled: number;
+}
+
+function frameLine(name: string, run: ScrollRun): string {
+  const sorted = [...run.times].sort((a, b) => a - b);
+  const total = run.times.reduce((a, b) => a + b, 0);
+  const pct = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const long = run.times.filter((t) => t > 1000 / 60 + 4).length;
+  return (
+    `| ${name} | ${run.times.length} | ${((run.times.length * 1000) / total).toFixed(1)} | ` +
+    `${pct(0.5).toFixed(1)} | ${pct(0.99).toFixed(1)} | ${long} | ${run.most} |`
+  );
+}
+
 export async function browserFigures(): Promise<void> {
   const child = await startChild('seed-child.ts', ['paint']);
   const info = child.info as Info;
@@ -136,6 +193,12 @@ export async function browserFigures(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const warmChat = await open(context, site.url, info, 'paint_peer');
     const warmChatMarks = await marks(warmChat, ['message', 'ready']);
+    const scroll = (await warmChat.evaluate(`(${SCROLL})(${info.messages})`)) as {
+      loaded: number;
+      loadSeconds: number;
+      reading: ScrollRun;
+      fling: ScrollRun;
+    };
     await warmChat.close();
 
     const ms = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(0)} ms`);
@@ -162,6 +225,17 @@ export async function browserFigures(): Promise<void> {
         heap === null ? 'not measured (no shared_worker target)' : `${heap.toFixed(1)} MiB`
       }`,
     );
+    console.log(
+      `\nscrolling the chat: ${scroll.loaded} messages loaded (older pages as the log reached ` +
+        `its top, ${scroll.loadSeconds.toFixed(1)} s), log 640 px high; frames of ` +
+        'requestAnimationFrame, "long" = over 20.7 ms (a missed 60 Hz frame)',
+    );
+    console.log(
+      '| scroll | frames | fps | frame p50 ms | frame p99 ms | long frames | most rows in the DOM |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(frameLine('reading pace, 40 px a frame', scroll.reading));
+    console.log(frameLine('fling, 400 px a frame', scroll.fling));
     await context.close();
   } finally {
     await browser.close();

@@ -19,9 +19,22 @@ function daysBetween(a: Date, b: Date): number {
   return Math.round((start(b) - start(a)) / 86_400_000);
 }
 
+/**
+ * One Intl.DateTimeFormat per set of options, made on first use: `toLocaleTimeString` with options
+ * builds a formatter on every call, which cost a tenth of the time of rendering a page of history.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function format(d: Date, options: Intl.DateTimeFormatOptions): string {
+  const key = JSON.stringify(options);
+  let formatter = formatters.get(key);
+  if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(undefined, options)));
+  return formatter.format(d);
+}
+
 /** `14:05` */
 export function formatClock(seconds: number): string {
-  return dateOf(seconds).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return format(dateOf(seconds), { hour: '2-digit', minute: '2-digit' });
 }
 
 /** A local calendar-day key, `2024-3-5`, to group messages by day. */
@@ -36,7 +49,7 @@ export function formatDay(seconds: number, now: Date = new Date()): string {
   const days = daysBetween(d, now);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  return d.toLocaleDateString(undefined, {
+  return format(d, {
     weekday: 'long',
     month: 'long',
     day: 'numeric',
@@ -51,8 +64,8 @@ export function formatListTime(seconds: number, now: Date = new Date()): string 
   if (sameDay(d, now)) return formatClock(seconds);
   const days = daysBetween(d, now);
   if (days === 1) return 'Yesterday';
-  if (days > 1 && days < 7) return d.toLocaleDateString(undefined, { weekday: 'short' });
-  return d.toLocaleDateString(undefined, {
+  if (days > 1 && days < 7) return format(d, { weekday: 'short' });
+  return format(d, {
     month: 'short',
     day: 'numeric',
     ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
