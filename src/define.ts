@@ -14,7 +14,6 @@ import { ImChat } from './components/chat/chat.js';
 import { ImMessage } from './components/message/message.js';
 import { ImMessageActions } from './components/message-actions/message-actions.js';
 import { ImComposer } from './components/composer/composer.js';
-import { ImEmojiPicker } from './components/emoji-picker/emoji-picker.js';
 import { ImPinnedBar } from './components/pinned-bar/pinned-bar.js';
 // [issue 4: conversations]
 
@@ -55,6 +54,9 @@ export const lazyElements = {
   'im-lightbox': () => import('./components/lightbox/lightbox.js').then((m) => m.ImLightbox),
   'im-confirm-dialog': () =>
     import('./components/confirm-dialog/confirm-dialog.js').then((m) => m.ImConfirmDialog),
+  // The composer's emoji button and the reaction picker; fetched right after the chat's first paint.
+  'im-emoji-picker': () =>
+    import('./components/emoji-picker/emoji-picker.js').then((m) => m.ImEmojiPicker),
 } as const;
 
 /**
@@ -72,7 +74,6 @@ export const elements = {
   'im-message': ImMessage,
   'im-message-actions': ImMessageActions,
   'im-composer': ImComposer,
-  'im-emoji-picker': ImEmojiPicker,
   'im-pinned-bar': ImPinnedBar,
 } as const;
 

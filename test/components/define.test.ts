@@ -27,7 +27,6 @@ describe('define.ts', () => {
       'im-message',
       'im-message-actions',
       'im-composer',
-      'im-emoji-picker',
       'im-pinned-bar',
     ]);
     // Defined from their own chunks on first use: asked for here (im-chat asks after its paint).
@@ -38,6 +37,7 @@ describe('define.ts', () => {
       'im-read-members',
       'im-lightbox',
       'im-confirm-dialog',
+      'im-emoji-picker',
     ]);
     const panel = document.createElement('im-group-panel');
     document.body.append(panel);

@@ -275,6 +275,7 @@ export class ImChat extends ImElement {
         'im-read-members',
         'im-lightbox',
         'im-confirm-dialog',
+        'im-emoji-picker',
       ]) {
         void loadElement(tag);
       }

@@ -6,6 +6,7 @@ import { TYPES } from '../../protocol/constants.js';
 import { parseConversationID, type Message, type TextPayload } from '../../protocol/types.js';
 import { senderName } from '../base/format.js';
 import { attachIcon, smileIcon } from '../base/icons.js';
+import { loadElement } from '../base/lazy-define.js';
 import { messageAbstract } from '../base/message-utils.js';
 import { ImSubElement } from '../base/sub-element.js';
 import { MentionController } from '../controllers/mention-controller.js';
@@ -220,12 +221,14 @@ export class ImComposer extends ImSubElement {
     this.input?.focus();
   }
 
-  private openEmoji(event: Event): void {
+  private async openEmoji(event: Event): Promise<void> {
     const input = this.input;
+    const button = event.currentTarget as Element;
     this.caret = input
       ? { start: input.selectionStart ?? input.value.length, end: input.selectionEnd ?? 0 }
       : null;
-    void this.emojiPicker?.show(event.currentTarget as Element);
+    await loadElement('im-emoji-picker');
+    void this.emojiPicker?.show(button);
   }
 
   private insertEmoji(event: ImEmojiSelectEvent): void {

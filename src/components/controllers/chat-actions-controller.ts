@@ -164,7 +164,8 @@ export class ChatActionsController implements ReactiveController {
         break;
       case 'react':
         this.reacting = m;
-        void dialogs.reactionPicker?.show(detail.anchor ?? document.body);
+        await loadElement('im-emoji-picker');
+        void this.options.dialogs().reactionPicker?.show(detail.anchor ?? document.body);
         break;
       case 'toggle-reaction':
         if (detail.reactionID) await this.options.reactions.toggle(m, detail.reactionID);
