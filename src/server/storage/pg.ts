@@ -15,6 +15,7 @@ import { PG_MESSAGE_COLUMNS, PG_SETTINGS_JOIN, pgNotDiscarded, pgSeenBy } from '
 import * as pgConv from './pg-conversations.js';
 import * as pgGroups from './pg-groups.js';
 import { PgRelations } from './pg-relations.js';
+import { planExtensionWrites, type ExtensionRow } from './extension-plan.js';
 import {
   PROFILE_COLUMNS,
   toApp,
@@ -859,61 +860,13 @@ export class PgStorage implements Storage {
     return this.db.tx(async (sql): Promise<ExtensionWriteResult> => {
       // One writer per message at a time: the conflict check and the sequence read what it writes.
       await lockKey(sql, `message_extensions:${cursor}`);
-      interface Row {
-        key: string;
-        value: string;
-        seq: number;
-        deleted: number;
-        updated_by: string;
-        updated_ms: number;
-      }
-      const rows = new Map(
-        (
-          await sql.query<Row>(
-            `SELECT key, value, seq, deleted, updated_by, updated_ms FROM message_extensions
-             WHERE cursor = $1`,
-            [cursor],
-          )
-        ).map((r) => [r.key, r]),
+      const stored = await sql.query<ExtensionRow>(
+        `SELECT key, value, seq, deleted, updated_by, updated_ms FROM message_extensions
+         WHERE cursor = $1`,
+        [cursor],
       );
-      let seq = Math.max(0, ...[...rows.values()].map((r) => r.seq));
-      const seen = new Set<string>();
-      const planned: ExtensionWrite[] = [];
-      const conflicts: ExtensionRecord[] = [];
-      const current = (key: string): ExtensionRecord => {
-        const r = rows.get(key);
-        return { key, value: r && !r.deleted ? r.value : '', seq: r?.seq ?? 0 };
-      };
-      const live = new Set([...rows.values()].filter((r) => !r.deleted).map((r) => r.key));
-      for (const write of writes) {
-        const row = rows.get(write.key);
-        const raced =
-          seen.has(write.key) ||
-          (row !== undefined && row.updated_by !== actor && row.updated_ms >= conflictSinceMs);
-        seen.add(write.key);
-        if (raced) {
-          conflicts.push(current(write.key));
-          continue;
-        }
-        planned.push(write);
-        if (write.value === null) live.delete(write.key);
-        else live.add(write.key);
-        rows.set(write.key, {
-          key: write.key,
-          value: write.value ?? '',
-          seq: ++seq,
-          deleted: write.value === null ? 1 : 0,
-          updated_by: actor,
-          updated_ms: nowMs,
-        });
-      }
-      if (live.size > maxKeys) return { applied: [], conflicts: [], overLimit: true };
-      const applied: ExtensionRecord[] = planned.map((write) => ({
-        key: write.key,
-        value: write.value ?? '',
-        seq: rows.get(write.key)!.seq,
-      }));
-      if (planned.length > 0) {
+      const plan = planExtensionWrites(stored, writes, actor, nowMs, conflictSinceMs, maxKeys);
+      if (plan.rows.length > 0) {
         // A key is planned once at most (a repeat is a conflict), so one upsert writes them all.
         await sql.run(
           `INSERT INTO message_extensions (cursor, key, value, seq, deleted, updated_by, updated_ms)
@@ -923,18 +876,16 @@ export class PgStorage implements Storage {
              deleted = excluded.deleted, updated_by = excluded.updated_by, updated_ms = excluded.updated_ms`,
           [
             cursor,
-            applied.map((w) => w.key),
-            applied.map((w) => w.value),
-            applied.map((w) => w.seq),
-            applied.map((w) => rows.get(w.key)!.deleted),
+            plan.rows.map((r) => r.key),
+            plan.rows.map((r) => r.value),
+            plan.rows.map((r) => r.seq),
+            plan.rows.map((r) => r.deleted),
             actor,
             nowMs,
           ],
         );
       }
-      // a key written twice in this call: report the state this call left
-      for (const conflict of conflicts) Object.assign(conflict, current(conflict.key));
-      return { applied, conflicts, overLimit: false };
+      return plan.result;
     });
   }
 

@@ -27,6 +27,7 @@ import {
   type MessageRow,
   type UserRow,
 } from './rows.js';
+import { planExtensionWrites, type ExtensionRow } from './extension-plan.js';
 import { groupKey } from './types.js';
 import * as sqlGroups from './sqlite-groups.js';
 import type {
@@ -983,73 +984,27 @@ export class SqliteStorage implements Storage {
   ): Promise<ExtensionWriteResult> {
     return this.db
       .transaction((): ExtensionWriteResult => {
-        interface Row {
-          key: string;
-          value: string;
-          seq: number;
-          deleted: number;
-          updated_by: string;
-          updated_ms: number;
-        }
-        const rows = new Map(
-          this.all<Row>('SELECT * FROM message_extensions WHERE cursor = ?', cursor).map((r) => [
-            r.key,
-            r,
-          ]),
+        const stored = this.all<ExtensionRow>(
+          'SELECT key, value, seq, deleted, updated_by, updated_ms FROM message_extensions WHERE cursor = ?',
+          cursor,
         );
-        let seq = Math.max(0, ...[...rows.values()].map((r) => r.seq));
-        const seen = new Set<string>();
-        const planned: ExtensionWrite[] = [];
-        const conflicts: ExtensionRecord[] = [];
-        const current = (key: string): ExtensionRecord => {
-          const r = rows.get(key);
-          return { key, value: r && !r.deleted ? r.value : '', seq: r?.seq ?? 0 };
-        };
-        const live = new Set([...rows.values()].filter((r) => !r.deleted).map((r) => r.key));
-        for (const write of writes) {
-          const row = rows.get(write.key);
-          const raced =
-            seen.has(write.key) ||
-            (row !== undefined && row.updated_by !== actor && row.updated_ms >= conflictSinceMs);
-          seen.add(write.key);
-          if (raced) {
-            conflicts.push(current(write.key));
-            continue;
-          }
-          planned.push(write);
-          if (write.value === null) live.delete(write.key);
-          else live.add(write.key);
-          rows.set(write.key, {
-            key: write.key,
-            value: write.value ?? '',
-            seq: ++seq,
-            deleted: write.value === null ? 1 : 0,
-            updated_by: actor,
-            updated_ms: nowMs,
-          });
-        }
-        if (live.size > maxKeys) return { applied: [], conflicts: [], overLimit: true };
-        const applied: ExtensionRecord[] = [];
-        for (const write of planned) {
-          const row = rows.get(write.key)!;
+        const plan = planExtensionWrites(stored, writes, actor, nowMs, conflictSinceMs, maxKeys);
+        for (const row of plan.rows) {
           this.run(
             `INSERT INTO message_extensions (cursor, key, value, seq, deleted, updated_by, updated_ms)
              VALUES (?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (cursor, key) DO UPDATE SET value = excluded.value, seq = excluded.seq,
                deleted = excluded.deleted, updated_by = excluded.updated_by, updated_ms = excluded.updated_ms`,
             cursor,
-            write.key,
-            write.value ?? '',
+            row.key,
+            row.value,
             row.seq,
             row.deleted,
             actor,
             nowMs,
           );
-          applied.push({ key: write.key, value: write.value ?? '', seq: row.seq });
         }
-        // a key written twice in this call: report the state this call left
-        for (const conflict of conflicts) Object.assign(conflict, current(conflict.key));
-        return { applied, conflicts, overLimit: false };
+        return plan.result;
       })
       .immediate();
   }
