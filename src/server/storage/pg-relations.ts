@@ -15,6 +15,7 @@
  * delete or rename cannot leave members without their group).
  */
 import type { PgDb, Sql } from './pg-db.js';
+import { toApplication, toFriend, type ApplicationRow, type FriendRow } from './rows.js';
 import type {
   FriendApplicationRecord,
   FriendGroupRecord,
@@ -23,54 +24,6 @@ import type {
   RelationStorage,
   UserStatusRecord,
 } from './types.js';
-
-interface FriendRow {
-  user_id: string;
-  friend_id: string;
-  remark: string;
-  source: string;
-  wording: string;
-  custom: string;
-  added_at: number;
-}
-
-interface ApplicationRow {
-  from_id: string;
-  to_id: string;
-  source: string;
-  wording: string;
-  remark: string;
-  group_name: string;
-  add_type: string;
-  time: number;
-  read: number;
-  hidden_from: number;
-  hidden_to: number;
-}
-
-const toFriend = (r: FriendRow): FriendRecord => ({
-  userID: r.user_id,
-  friendID: r.friend_id,
-  remark: r.remark,
-  source: r.source,
-  wording: r.wording,
-  custom: JSON.parse(r.custom) as FriendRecord['custom'],
-  addedAt: r.added_at,
-});
-
-const toApplication = (r: ApplicationRow): FriendApplicationRecord => ({
-  from: r.from_id,
-  to: r.to_id,
-  source: r.source,
-  wording: r.wording,
-  remark: r.remark,
-  groupName: r.group_name,
-  addType: r.add_type,
-  time: r.time,
-  read: r.read === 1,
-  hiddenFrom: r.hidden_from === 1,
-  hiddenTo: r.hidden_to === 1,
-});
 
 /**
  * Holds a transaction-scoped advisory lock on `key` until commit: transactions of several nodes

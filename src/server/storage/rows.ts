@@ -1,7 +1,12 @@
-/** Row shapes of the SQLite tables and their mapping to storage records. */
+/**
+ * Row shapes of the tables and their mapping to storage records: the same for SQLite and
+ * PostgreSQL (pg-db.ts reads integers as numbers and keeps JSON columns as text).
+ */
 import type { GroupType, JoinOption, MemberRole } from '../../protocol/constants.js';
 import type {
   AppRecord,
+  FriendApplicationRecord,
+  FriendRecord,
   GroupRecord,
   MemberRecord,
   StoredMessage,
@@ -260,3 +265,53 @@ export function toMember(row: MemberRow): MemberRecord {
     visibleSeq: row.visible_seq ?? 0,
   };
 }
+
+// Relationship rows (friends, friend applications) of either store.
+
+export interface FriendRow {
+  user_id: string;
+  friend_id: string;
+  remark: string;
+  source: string;
+  wording: string;
+  custom: string;
+  added_at: number;
+}
+
+export interface ApplicationRow {
+  from_id: string;
+  to_id: string;
+  source: string;
+  wording: string;
+  remark: string;
+  group_name: string;
+  add_type: string;
+  time: number;
+  read: number;
+  hidden_from: number;
+  hidden_to: number;
+}
+
+export const toFriend = (r: FriendRow): FriendRecord => ({
+  userID: r.user_id,
+  friendID: r.friend_id,
+  remark: r.remark,
+  source: r.source,
+  wording: r.wording,
+  custom: JSON.parse(r.custom) as FriendRecord['custom'],
+  addedAt: r.added_at,
+});
+
+export const toApplication = (r: ApplicationRow): FriendApplicationRecord => ({
+  from: r.from_id,
+  to: r.to_id,
+  source: r.source,
+  wording: r.wording,
+  remark: r.remark,
+  groupName: r.group_name,
+  addType: r.add_type,
+  time: r.time,
+  read: r.read === 1,
+  hiddenFrom: r.hidden_from === 1,
+  hiddenTo: r.hidden_to === 1,
+});
