@@ -18,7 +18,14 @@
 import type { MemberRole } from '../../protocol/constants.js';
 import type { PgDb, Sql } from './pg-db.js';
 import { pgConvID, pgEnsureConv } from './pg-fragments.js';
-import { toGroup, toMember, type GroupRow, type MemberRow } from './rows.js';
+import {
+  toGroup,
+  toMember,
+  toTopic,
+  type GroupRow,
+  type MemberRow,
+  type TopicRow,
+} from './rows.js';
 import { groupKey } from './types.js';
 import type {
   AddMemberResult,
@@ -623,30 +630,6 @@ export async function changeGroupCounters(
 }
 
 // --- community topics ---
-
-interface TopicRow {
-  topic_id: string;
-  group_id: string;
-  name: string;
-  avatar: string;
-  introduction: string;
-  notification: string;
-  custom_data: string;
-  mute_all: number;
-  create_time: number;
-}
-
-const toTopic = (r: TopicRow): TopicRecord => ({
-  topicID: r.topic_id,
-  groupID: r.group_id,
-  topicName: r.name,
-  avatar: r.avatar,
-  introduction: r.introduction,
-  notification: r.notification,
-  customData: r.custom_data,
-  muteAllMembers: r.mute_all === 1,
-  createTime: r.create_time,
-});
 
 export async function setSupportTopic(db: PgDb, app: number, groupID: string): Promise<void> {
   await db.run('UPDATE im_groups SET support_topic = 1 WHERE app_id = $1 AND group_id = $2', [

@@ -8,6 +8,7 @@ import type {
   FriendApplicationRecord,
   FriendRecord,
   GroupRecord,
+  TopicRecord,
   MemberRecord,
   StoredMessage,
   UserConversationRecord,
@@ -314,4 +315,30 @@ export const toApplication = (r: ApplicationRow): FriendApplicationRecord => ({
   read: r.read === 1,
   hiddenFrom: r.hidden_from === 1,
   hiddenTo: r.hidden_to === 1,
+});
+
+// Community topics.
+
+export interface TopicRow {
+  topic_id: string;
+  group_id: string;
+  name: string;
+  avatar: string;
+  introduction: string;
+  notification: string;
+  custom_data: string;
+  mute_all: number;
+  create_time: number;
+}
+
+export const toTopic = (r: TopicRow): TopicRecord => ({
+  topicID: r.topic_id,
+  groupID: r.group_id,
+  topicName: r.name,
+  avatar: r.avatar,
+  introduction: r.introduction,
+  notification: r.notification,
+  customData: r.custom_data,
+  muteAllMembers: r.mute_all === 1,
+  createTime: r.create_time,
 });

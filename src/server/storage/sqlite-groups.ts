@@ -14,6 +14,7 @@ import type {
   TopicRecord,
 } from './types.js';
 import { prepared } from './sqlite-statements.js';
+import { toTopic, type TopicRow } from './rows.js';
 
 const GROUP_COLUMNS: Record<keyof GroupPatch, string> = {
   name: 'name',
@@ -254,30 +255,6 @@ export function changeMap(
 }
 
 // --- community topics ---
-
-interface TopicRow {
-  topic_id: string;
-  group_id: string;
-  name: string;
-  avatar: string;
-  introduction: string;
-  notification: string;
-  custom_data: string;
-  mute_all: number;
-  create_time: number;
-}
-
-const toTopic = (r: TopicRow): TopicRecord => ({
-  topicID: r.topic_id,
-  groupID: r.group_id,
-  topicName: r.name,
-  avatar: r.avatar,
-  introduction: r.introduction,
-  notification: r.notification,
-  customData: r.custom_data,
-  muteAllMembers: r.mute_all === 1,
-  createTime: r.create_time,
-});
 
 const TOPIC_COLUMNS: Record<keyof TopicPatch, string> = {
   topicName: 'name',
