@@ -87,12 +87,9 @@ function sentAt(frame: { push: string; data?: { payload?: { text?: string } } })
   return text.startsWith('t=') ? Number(text.slice(2)) : undefined;
 }
 
-/** Pairs (0,1), (2,3), ...: with two nodes the two of a pair are on different nodes. */
-async function oneToOne(nodes: NodeInfo[]): Promise<Figures> {
-  const ids = Array.from({ length: CLIENTS }, (_, i) => `p_${i}`);
-  const clients = await connectSpread(nodes, ids);
+/** Latencies of the message pushes the clients get; `done` once `total` arrived. */
+function collect(clients: IMBenchClient[], total: number) {
   const latencies: number[] = [];
-  const total = CLIENTS * PER_CLIENT;
   const done = new Promise<void>((resolve) => {
     for (const client of clients) {
       client.onPush = (frame) => {
@@ -103,6 +100,15 @@ async function oneToOne(nodes: NodeInfo[]): Promise<Figures> {
       };
     }
   });
+  return { latencies, done };
+}
+
+/** Pairs (0,1), (2,3), ...: with two nodes the two of a pair are on different nodes. */
+async function oneToOne(nodes: NodeInfo[]): Promise<Figures> {
+  const ids = Array.from({ length: CLIENTS }, (_, i) => `p_${i}`);
+  const clients = await connectSpread(nodes, ids);
+  const total = CLIENTS * PER_CLIENT;
+  const { latencies, done } = collect(clients, total);
   const start = performance.now();
   await Promise.all(
     clients.map(async (client, i) => {
@@ -135,19 +141,8 @@ async function group(nodes: NodeInfo[]): Promise<Figures> {
   const groupID = created.groupID as string;
   // Let the join notices settle before the clock starts.
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const latencies: number[] = [];
   const messages = GROUP_SENDERS * GROUP_MESSAGES;
-  const total = messages * (GROUP - 1);
-  const done = new Promise<void>((resolve) => {
-    for (const client of clients) {
-      client.onPush = (frame) => {
-        const t = sentAt(frame);
-        if (t === undefined) return;
-        latencies.push(performance.now() - t);
-        if (latencies.length === total) resolve();
-      };
-    }
-  });
+  const { latencies, done } = collect(clients, messages * (GROUP - 1));
   const start = performance.now();
   await Promise.all(
     clients.slice(0, GROUP_SENDERS).map(async (client) => {
