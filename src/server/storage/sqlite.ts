@@ -373,9 +373,11 @@ export class SqliteStorage implements Storage {
 
   /**
    * Group commit: appends that arrive in the same turn of the event loop (while the previous
-   * commit's fsync blocked it, sends pile up) are written in ONE transaction, each in a savepoint of
-   * its own so one failure does not undo the others. Each promise settles only after the commit, so
-   * an acknowledged message is durable as before; the fsync is shared by the whole batch.
+   * commit's fsync blocked it, sends pile up) are written in ONE transaction. Each promise settles
+   * only after the commit, so an acknowledged message is durable as before; the fsync is shared by
+   * the whole batch. The batch runs without savepoints first; if any append throws, that
+   * transaction is rolled back and the batch runs again with a savepoint per append, so one failure
+   * does not undo the others.
    */
   appendMessage(app: number, message: NewMessage, participants: string[]): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
@@ -386,26 +388,55 @@ export class SqliteStorage implements Storage {
 
   private appendQueue: PendingAppend[] = [];
 
+  /**
+   * The batch's transactions, made once (the database exists only from the constructor on):
+   * `fast`: no savepoints, throws (rolled back) if any append throws; `isolated`: a savepoint per
+   * append, each failure answered alone.
+   */
+  private appendTx?: {
+    fast: Database.Transaction<(batch: PendingAppend[]) => AppendResult[]>;
+    isolated: Database.Transaction<
+      (batch: PendingAppend[]) => (AppendResult | { error: unknown })[]
+    >;
+  };
+
+  private appendTransactions() {
+    if (this.appendTx) return this.appendTx;
+    const savepoint = this.db.transaction((item: PendingAppend) =>
+      this.appendOne(item.app, item.message, item.participants),
+    );
+    this.appendTx = {
+      fast: this.db.transaction((batch: PendingAppend[]) =>
+        batch.map((item) => this.appendOne(item.app, item.message, item.participants)),
+      ),
+      isolated: this.db.transaction((batch: PendingAppend[]) =>
+        batch.map((item) => {
+          try {
+            return savepoint(item);
+          } catch (error) {
+            return { error };
+          }
+        }),
+      ),
+    };
+    return this.appendTx;
+  }
+
   private flushAppends(): void {
     if (this.appendQueue.length === 0) return;
     const batch = this.appendQueue.splice(0, MAX_APPEND_BATCH);
     if (this.appendQueue.length > 0) setImmediate(() => this.flushAppends());
-    const results: (AppendResult | { error: unknown })[] = [];
+    const tx = this.appendTransactions();
+    let results: (AppendResult | { error: unknown })[];
     try {
-      this.db
-        .transaction(() => {
-          for (const item of batch) {
-            try {
-              results.push(this.appendOne(item.app, item.message, item.participants));
-            } catch (error) {
-              results.push({ error });
-            }
-          }
-        })
-        .immediate();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
+      results = tx.fast.immediate(batch);
+    } catch {
+      try {
+        results = tx.isolated.immediate(batch);
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+        return;
+      }
     }
     batch.forEach((item, i) => {
       const r = results[i];
@@ -414,90 +445,86 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  /** One append, in a savepoint of the batch's transaction. */
+  /** One append; the caller's transaction (or savepoint) undoes it if it throws. */
   private appendOne(app: number, message: NewMessage, participants: string[]): AppendResult {
-    return this.db
-      .transaction((): AppendResult => {
-        const existing = this.get<MessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
-           WHERE m.app_id = ? AND m.sender = ? AND m.msg_id = ?`,
-          app,
-          message.from,
-          message.ID,
-        );
-        if (existing) return { message: toMessage(existing), duplicate: true };
-        const conv = this.ensureConv(app, message.convKey, message.conversationType);
-        const seq = conv.last_seq + 1;
-        const info = this.run(
-          `INSERT INTO messages (app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
-             priority, cloud_custom_data, client_time, random, time, nick, avatar, at_user_list,
-             receivers, targeted, need_read_receipt, support_extension, excluded_unread, excluded_last)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          app,
-          conv.conv_id,
-          seq,
-          message.ID,
-          message.from,
-          message.conversationType,
-          message.to,
-          message.type,
-          JSON.stringify(message.payload),
-          message.priority,
-          message.cloudCustomData,
-          message.clientTime,
-          message.random,
-          message.time,
-          message.nick,
-          message.avatar,
-          JSON.stringify(message.atUserList),
-          JSON.stringify(message.receiverList),
-          message.receiverList.length > 0 ? 1 : 0,
-          message.needReadReceipt ? 1 : 0,
-          message.isSupportExtension ? 1 : 0,
-          message.excludedFromUnreadCount ? 1 : 0,
-          message.excludedFromLastMessage ? 1 : 0,
-        );
-        const cursor = Number(info.lastInsertRowid);
-        if (message.merger) {
-          this.run(
-            'INSERT INTO merger_lists (download_key, app_id, conv_id, message_list) VALUES (?, ?, ?, ?)',
-            message.merger.downloadKey,
-            app,
-            conv.conv_id,
-            message.merger.messageList,
-          );
-        }
-        this.run(
-          'UPDATE conversations SET last_seq = ?, last_cursor = ?, last_time = ? WHERE conv_id = ?',
-          seq,
-          cursor,
-          message.time,
-          conv.conv_id,
-        );
-        for (const userID of participants) {
-          this.run(
-            `INSERT OR IGNORE INTO user_conversations (app_id, user_id, conv_id, created_at) VALUES (?, ?, ?, ?)`,
-            app,
-            userID,
-            conv.conv_id,
-            message.time,
-          );
-        }
-        const { merger: _merger, ...stored } = message;
-        return {
-          message: {
-            ...stored,
-            cursor,
-            seq,
-            isRevoked: false,
-            revoker: '',
-            version: 0,
-            isModified: false,
-          },
-          duplicate: false,
-        };
-      })
-      .default();
+    const existing = this.get<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
+       WHERE m.app_id = ? AND m.sender = ? AND m.msg_id = ?`,
+      app,
+      message.from,
+      message.ID,
+    );
+    if (existing) return { message: toMessage(existing), duplicate: true };
+    const conv = this.ensureConv(app, message.convKey, message.conversationType);
+    const seq = conv.last_seq + 1;
+    const info = this.run(
+      `INSERT INTO messages (app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
+         priority, cloud_custom_data, client_time, random, time, nick, avatar, at_user_list,
+         receivers, targeted, need_read_receipt, support_extension, excluded_unread, excluded_last)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      app,
+      conv.conv_id,
+      seq,
+      message.ID,
+      message.from,
+      message.conversationType,
+      message.to,
+      message.type,
+      JSON.stringify(message.payload),
+      message.priority,
+      message.cloudCustomData,
+      message.clientTime,
+      message.random,
+      message.time,
+      message.nick,
+      message.avatar,
+      JSON.stringify(message.atUserList),
+      JSON.stringify(message.receiverList),
+      message.receiverList.length > 0 ? 1 : 0,
+      message.needReadReceipt ? 1 : 0,
+      message.isSupportExtension ? 1 : 0,
+      message.excludedFromUnreadCount ? 1 : 0,
+      message.excludedFromLastMessage ? 1 : 0,
+    );
+    const cursor = Number(info.lastInsertRowid);
+    if (message.merger) {
+      this.run(
+        'INSERT INTO merger_lists (download_key, app_id, conv_id, message_list) VALUES (?, ?, ?, ?)',
+        message.merger.downloadKey,
+        app,
+        conv.conv_id,
+        message.merger.messageList,
+      );
+    }
+    this.run(
+      'UPDATE conversations SET last_seq = ?, last_cursor = ?, last_time = ? WHERE conv_id = ?',
+      seq,
+      cursor,
+      message.time,
+      conv.conv_id,
+    );
+    for (const userID of participants) {
+      this.run(
+        `INSERT OR IGNORE INTO user_conversations (app_id, user_id, conv_id, created_at) VALUES (?, ?, ?, ?)`,
+        app,
+        userID,
+        conv.conv_id,
+        message.time,
+      );
+    }
+    const { merger: _merger, ...stored } = message;
+    return {
+      message: {
+        ...stored,
+        cursor,
+        seq,
+        isRevoked: false,
+        revoker: '',
+        version: 0,
+        isModified: false,
+      },
+      duplicate: false,
+    };
   }
 
   async getHistory(app: number, query: HistoryQuery): Promise<StoredMessage[]> {
