@@ -211,16 +211,20 @@ describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => 
 
 /**
  * A client that behaves like the browser engine over the wire: it reconnects through the
- * balancer when its socket dies, logs in with the same instance, pages `sync` from the last cursor
- * it applied, and retries the sends that got no answer with the same message ID.
+ * balancer when its socket dies, logs in with the same instance, pages `sync` from its catch-up
+ * cursor (pushes do not move it: pushes committed on different nodes can arrive out of cursor
+ * order), and retries the sends that got no answer with the same message ID.
  */
 class ResilientClient {
   client!: TestClient;
+  /** Where the next catch-up starts: advanced by catch-up pages only, as the engine does. */
   cursor = 0;
-  /** Messages applied, by ID (a second copy would be a duplicate). */
+  /** Messages applied, by ID. */
   readonly received = new Map<string, Message>();
+  /** Pushes of a message ID already pushed: the bus delivered it twice. */
   duplicates = 0;
   reconnects = 0;
+  private readonly pushed = new Set<string>();
   private stopped = false;
   private ready: Promise<void> = Promise.resolve();
 
@@ -233,12 +237,6 @@ class ResilientClient {
   async start(): Promise<void> {
     this.ready = this.connect(true);
     await this.ready;
-  }
-
-  private apply(message: Message, cursor: number): void {
-    if (this.received.has(message.ID)) this.duplicates++;
-    else this.received.set(message.ID, message);
-    this.cursor = Math.max(this.cursor, cursor);
   }
 
   private async connect(first: boolean): Promise<void> {
@@ -254,23 +252,29 @@ class ResilientClient {
       }
     }
     const client = this.client;
+    // Pushes count from the login on; a catch-up page may repeat one (that is no duplicate).
+    for (const frame of client.frames) this.onFrame(frame as PushFrame);
+    client.ws.on('message', (raw) => this.onFrame(JSON.parse(raw.toString()) as PushFrame));
     if (first) this.cursor = client.login!.cursor;
     else {
       this.reconnects++;
       for (;;) {
         const page = await client.request<SyncResult>('sync', { cursor: this.cursor });
-        for (const { cursor, message } of page.messages) this.apply(message, cursor);
+        for (const { message } of page.messages) this.received.set(message.ID, message);
         this.cursor = Math.max(this.cursor, page.cursor);
         if (page.isCompleted) break;
       }
     }
-    client.ws.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as PushFrame;
-      if ('push' in frame && frame.push === 'message') this.apply(frame.data, frame.cursor);
-    });
     void client.closed.then(() => {
       if (!this.stopped) this.ready = this.connect(false);
     });
+  }
+
+  private onFrame(frame: PushFrame): void {
+    if (!('push' in frame) || frame.push !== 'message') return;
+    if (this.pushed.has(frame.data.ID)) this.duplicates++;
+    this.pushed.add(frame.data.ID);
+    this.received.set(frame.data.ID, frame.data);
   }
 
   /** Sends until acknowledged, across reconnects; answers the stored message. */
