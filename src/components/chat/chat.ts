@@ -484,10 +484,7 @@ export class ImChat extends ImElement {
     const messages = this.timeline.messages;
     // Past MAX_RENDERED messages only a window of them is in the DOM (history-scroll-controller).
     const win = this.scroller.window(messages);
-    const rows =
-      win.start === 0 && win.end === messages.length
-        ? messages
-        : messages.slice(win.start, win.end);
+    const rows = messages.slice(win.start, win.end);
     const hasConversation = Boolean(this.conversationId && this.client);
     const title = this.chatTitle();
     return html`<div part="base">

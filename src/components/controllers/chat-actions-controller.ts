@@ -48,7 +48,6 @@ export interface ChatActionsOptions {
   compose: ComposeController;
   forward: ForwardController;
   dialogs: () => ChatDialogs;
-  /** A loaded message's element (to scroll to it). */
   /** Scrolls a loaded message into view; answers its row, or null when it is not loaded. */
   revealMessage: (messageID: string) => Promise<HTMLElement | null>;
   onError: (error: unknown) => void;

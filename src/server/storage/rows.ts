@@ -8,6 +8,7 @@ import type {
   FriendApplicationRecord,
   FriendRecord,
   GroupRecord,
+  NewMessage,
   TopicRecord,
   MemberRecord,
   StoredMessage,
@@ -342,3 +343,32 @@ export const toTopic = (r: TopicRow): TopicRecord => ({
   muteAllMembers: r.mute_all === 1,
   createTime: r.create_time,
 });
+
+/**
+ * The values of a new message's columns from `msg_id` to `excluded_last`, in the column order of
+ * both stores' inserts (sqlite.ts, pg.ts).
+ */
+export function newMessageValues(message: NewMessage): unknown[] {
+  return [
+    message.ID,
+    message.from,
+    message.conversationType,
+    message.to,
+    message.type,
+    JSON.stringify(message.payload),
+    message.priority,
+    message.cloudCustomData,
+    message.clientTime,
+    message.random,
+    message.time,
+    message.nick,
+    message.avatar,
+    JSON.stringify(message.atUserList),
+    JSON.stringify(message.receiverList),
+    message.receiverList.length > 0 ? 1 : 0,
+    message.needReadReceipt ? 1 : 0,
+    message.isSupportExtension ? 1 : 0,
+    message.excludedFromUnreadCount ? 1 : 0,
+    message.excludedFromLastMessage ? 1 : 0,
+  ];
+}

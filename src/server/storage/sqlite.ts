@@ -15,6 +15,7 @@ import { SqliteRelations } from './sqlite-relations.js';
 import {
   PROFILE_COLUMNS,
   toApp,
+  newMessageValues,
   toConversation,
   toGroup,
   toMember,
@@ -175,6 +176,21 @@ export class SqliteStorage implements Storage {
     this.db.exec(SCHEMA);
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
     this.migrate();
+    const append = (item: PendingAppend) =>
+      this.appendOne(item.app, item.message, item.participants);
+    const savepoint = this.db.transaction(append);
+    this.appendTx = {
+      fast: this.db.transaction((batch: PendingAppend[]) => batch.map(append)),
+      isolated: this.db.transaction((batch: PendingAppend[]) =>
+        batch.map((item) => {
+          try {
+            return savepoint(item);
+          } catch (error) {
+            return { error };
+          }
+        }),
+      ),
+    };
   }
 
   /** Applies every migration newer than the stored schema version, each in its own transaction. */
@@ -389,50 +405,27 @@ export class SqliteStorage implements Storage {
   private appendQueue: PendingAppend[] = [];
 
   /**
-   * The batch's transactions, made once (the database exists only from the constructor on):
-   * `fast`: no savepoints, throws (rolled back) if any append throws; `isolated`: a savepoint per
-   * append, each failure answered alone.
+   * The batch's transactions, made once in the constructor: `fast` has no savepoints and throws
+   * (rolled back) if any append throws; `isolated` gives each append a savepoint and answers each
+   * failure alone.
    */
-  private appendTx?: {
+  private readonly appendTx: {
     fast: Database.Transaction<(batch: PendingAppend[]) => AppendResult[]>;
     isolated: Database.Transaction<
       (batch: PendingAppend[]) => (AppendResult | { error: unknown })[]
     >;
   };
 
-  private appendTransactions() {
-    if (this.appendTx) return this.appendTx;
-    const savepoint = this.db.transaction((item: PendingAppend) =>
-      this.appendOne(item.app, item.message, item.participants),
-    );
-    this.appendTx = {
-      fast: this.db.transaction((batch: PendingAppend[]) =>
-        batch.map((item) => this.appendOne(item.app, item.message, item.participants)),
-      ),
-      isolated: this.db.transaction((batch: PendingAppend[]) =>
-        batch.map((item) => {
-          try {
-            return savepoint(item);
-          } catch (error) {
-            return { error };
-          }
-        }),
-      ),
-    };
-    return this.appendTx;
-  }
-
   private flushAppends(): void {
     if (this.appendQueue.length === 0) return;
     const batch = this.appendQueue.splice(0, MAX_APPEND_BATCH);
     if (this.appendQueue.length > 0) setImmediate(() => this.flushAppends());
-    const tx = this.appendTransactions();
     let results: (AppendResult | { error: unknown })[];
     try {
-      results = tx.fast.immediate(batch);
+      results = this.appendTx.fast.immediate(batch);
     } catch {
       try {
-        results = tx.isolated.immediate(batch);
+        results = this.appendTx.isolated.immediate(batch);
       } catch (error) {
         for (const item of batch) item.reject(error);
         return;
@@ -465,26 +458,7 @@ export class SqliteStorage implements Storage {
       app,
       conv.conv_id,
       seq,
-      message.ID,
-      message.from,
-      message.conversationType,
-      message.to,
-      message.type,
-      JSON.stringify(message.payload),
-      message.priority,
-      message.cloudCustomData,
-      message.clientTime,
-      message.random,
-      message.time,
-      message.nick,
-      message.avatar,
-      JSON.stringify(message.atUserList),
-      JSON.stringify(message.receiverList),
-      message.receiverList.length > 0 ? 1 : 0,
-      message.needReadReceipt ? 1 : 0,
-      message.isSupportExtension ? 1 : 0,
-      message.excludedFromUnreadCount ? 1 : 0,
-      message.excludedFromLastMessage ? 1 : 0,
+      ...newMessageValues(message),
     );
     const cursor = Number(info.lastInsertRowid);
     if (message.merger) {
