@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { writeFileSync } from 'node:fs';
 import { startServer } from './src/server/index.ts';
+import { litFixesDevServer } from './scripts/lit-fixes.mjs';
 
 const server = await startServer({
   port: 0,
@@ -75,6 +76,8 @@ export default {
   ],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    // The same lit-html fix as the bundle (scripts/lit-fixes.mjs).
+    litFixesDevServer,
     {
       name: 'im-test-server',
       serverStop() {

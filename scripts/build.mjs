@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { litFixesEsbuild } from './lit-fixes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -27,6 +28,8 @@ const browserCommon = {
   legalComments: 'none',
   tsconfig: join(root, 'tsconfig.json'),
   logLevel: 'warning',
+  // lit-html's removePart() leaks a comment per removed row (scripts/lit-fixes.mjs).
+  plugins: [litFixesEsbuild],
 };
 
 const workerEntries = {
