@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Conversation, Message } from '../../src/protocol/types.js';
 import type { MessageListResult, PushFrame, SyncResult } from '../../src/protocol/wire.js';
+import { PgStorage } from '../../src/server/storage/pg.js';
+import { c2cKey } from '../../src/server/storage/types.js';
 import {
   clusterEnv,
   clusterOptions,
@@ -55,8 +57,9 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
 describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => {
   let a: ClusterNode;
   let b: ClusterNode;
+  let options: ReturnType<typeof clusterOptions>;
   before(async () => {
-    const options = clusterOptions(env!, { maxInstances: 2, nodeTTLms: 1500 });
+    options = clusterOptions(env!, { maxInstances: 2, nodeTTLms: 1500 });
     a = await startNode({ ...options, nodeID: 'node-a' });
     b = await startNode({ ...options, nodeID: 'node-b' });
   });
@@ -172,6 +175,55 @@ describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => 
     for (const c of [owner, one, two, lateClient]) await c.close();
   });
 
+  test('a retry of a send its node committed but died before pushing reaches the recipient', async () => {
+    const [al, bo] = [uid('al'), uid('bo')];
+    const bob = await connectClient(asServer(b), bo);
+    const alice = await connectClient(asServer(b), al);
+    // What a node that died between its commit and its push leaves: the row, and no push.
+    const request = textMessage(bo, 'committed, never pushed');
+    const storage = await PgStorage.open({ url: env!.pgURL, schema: options.databaseSchema });
+    try {
+      const m = request.message;
+      const { duplicate } = await storage.appendMessage(
+        a.app.SDKAppID,
+        {
+          convKey: c2cKey(al, bo),
+          conversationType: 'C2C',
+          to: bo,
+          from: al,
+          ID: m.ID,
+          type: m.type,
+          payload: m.payload,
+          priority: 'Normal',
+          cloudCustomData: '',
+          clientTime: m.clientTime,
+          random: m.random,
+          time: Math.floor(Date.now() / 1000),
+          nick: '',
+          avatar: '',
+          atUserList: [],
+          receiverList: [],
+          needReadReceipt: false,
+          isSupportExtension: false,
+          excludedFromUnreadCount: false,
+          excludedFromLastMessage: false,
+        },
+        [al, bo],
+      );
+      assert.equal(duplicate, false);
+    } finally {
+      await storage.close();
+    }
+    assert.equal(await bob.noPush('message', 100), true, 'nothing pushed it yet');
+    // The sender got no ack, so it tries again on the node it reconnected to.
+    const retry = await send(alice, request);
+    const push = await bob.nextPush('message');
+    assert.equal(push.data.ID, retry.message.ID);
+    assert.equal(retry.message.sequence, 1, 'the stored message, not a second one');
+    await alice.close();
+    await bob.close();
+  });
+
   test('presence spans the nodes: status, online member count, the instance limit', async () => {
     const [al, wa] = [uid('al'), uid('wa')];
     const watcher = await connectClient(asServer(b), wa);
@@ -215,14 +267,17 @@ describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => 
  * cursor (pushes do not move it: pushes committed on different nodes can arrive out of cursor
  * order), and retries the sends that got no answer with the same message ID.
  */
+/** IDs of the sends that were tried again after a try got no answer. */
+const retried = new Set<string>();
+
 class ResilientClient {
   client!: TestClient;
   /** Where the next catch-up starts: advanced by catch-up pages only, as the engine does. */
   cursor = 0;
   /** Messages applied, by ID. */
   readonly received = new Map<string, Message>();
-  /** Pushes of a message ID already pushed: the bus delivered it twice. */
-  duplicates = 0;
+  /** IDs pushed more than once. Only a retried send may be (its first try may have pushed). */
+  readonly repeated: string[] = [];
   reconnects = 0;
   private readonly pushed = new Set<string>();
   private stopped = false;
@@ -272,7 +327,7 @@ class ResilientClient {
 
   private onFrame(frame: PushFrame): void {
     if (!('push' in frame) || frame.push !== 'message') return;
-    if (this.pushed.has(frame.data.ID)) this.duplicates++;
+    if (this.pushed.has(frame.data.ID)) this.repeated.push(frame.data.ID);
     this.pushed.add(frame.data.ID);
     this.received.set(frame.data.ID, frame.data);
   }
@@ -284,6 +339,7 @@ class ResilientClient {
       try {
         return (await this.client.request<{ message: Message }>('sendMessage', data)).message;
       } catch {
+        retried.add(data.message.ID);
         await sleep(50);
       }
     }
@@ -363,7 +419,11 @@ describe('cluster: a node dies', { skip: !env }, () => {
       [...aliceSent, ...bobSent].filter((m) => m.conversationType === 'GROUP'),
     );
     for (const client of [alice, bob, carol]) {
-      assert.equal(client.duplicates, 0, `${client.userID} applied nothing twice`);
+      assert.deepEqual(
+        client.repeated.filter((ID) => !retried.has(ID)),
+        [],
+        `${client.userID} was pushed nothing twice but retried sends`,
+      );
     }
 
     // The stored history: every acknowledged message once, sequences without a gap.

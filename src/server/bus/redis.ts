@@ -59,6 +59,8 @@ export class RedisBus implements Bus {
   private readonly handlers = new Set<BusHandler>();
   private readonly channel: string;
   private pending: BusEvent[] = [];
+  /** Settles the publish() calls of `pending` once their Redis message is published. */
+  private waiting: (() => void)[] = [];
   private flushing = false;
   private wasReady = false;
   private closed = false;
@@ -101,20 +103,35 @@ export class RedisBus implements Bus {
     this.wasReady = true;
   }
 
-  async publish(event: BusEvent): Promise<void> {
+  /**
+   * Delivers to this node's sockets at once and settles when Redis has taken the event (PUBLISH
+   * answered: every subscribed node has it), or has failed to. A service that answers a request
+   * only after this (a send's ack) never acknowledges what a crash of this node could still lose.
+   */
+  publish(event: BusEvent): Promise<void> {
     for (const handler of this.handlers) handler(event);
+    if (this.closed) return Promise.resolve();
     this.pending.push(event);
     if (!this.flushing) {
       this.flushing = true;
       setImmediate(() => this.flush());
     }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private flush(): void {
     this.flushing = false;
     const events = this.pending;
+    const waiting = this.waiting;
     this.pending = [];
-    if (events.length === 0 || this.closed) return;
+    this.waiting = [];
+    const settle = () => {
+      for (const resolve of waiting) resolve();
+    };
+    if (events.length === 0 || this.closed) {
+      settle();
+      return;
+    }
     const frames: PushFrame[] = [];
     const index = new Map<PushFrame, number>();
     const batch: WireBatch = { n: this.nodeID, f: frames, e: [] };
@@ -142,8 +159,9 @@ export class RedisBus implements Bus {
         });
       }
     }
-    this.pub.publish(this.channel, JSON.stringify(batch)).catch((error: unknown) => {
+    this.pub.publish(this.channel, JSON.stringify(batch)).then(settle, (error: unknown) => {
       this.options.onError?.(error);
+      settle();
     });
   }
 

@@ -60,8 +60,11 @@ export async function pushTo(
   frame: PushFrame | ((userID: string) => PushFrame),
   exceptConnID?: string,
 ): Promise<void> {
+  // Published in order, awaited together: a remote bus settles each event when it has taken it.
+  const published: Promise<void>[] = [];
   for (const userID of userIDs) {
     const f = typeof frame === 'function' ? frame(userID) : frame;
-    await deps.bus.publish({ kind: 'push', app, userID, frame: f, exceptConnID });
+    published.push(deps.bus.publish({ kind: 'push', app, userID, frame: f, exceptConnID }));
   }
+  await Promise.all(published);
 }

@@ -2,8 +2,10 @@
  * Messages: send (validate, commit, then push), history pages and catch-up sync.
  *
  * Order of a send (DESIGN invariant 2): checks -> one transaction (idempotency check, seq, row,
- * conversation rows, merged list stored apart) -> response and pushes. A retry with the same
- * (sender, ID) returns the stored message and pushes nothing.
+ * conversation rows, merged list stored apart) -> pushes -> response. A retry with the same
+ * (sender, ID) returns the stored message and pushes it again (the first try may have died between
+ * its commit and its push); clients drop repeats by message ID. The response waits until the bus
+ * has taken the pushes, so an acknowledged message cannot be lost with this node.
  *
  * Send rules beyond the payload (payloads.ts):
  * - `atUserList` (message level, or payload.atUserList of a text message): groups only (10004 in
@@ -255,20 +257,21 @@ export class MessageService {
       { ...draft, merger: prepared.merger },
       participants,
     );
-    if (!duplicate) {
-      metrics.messages++;
-      const discarding = await storage.discardingUsers(
-        app,
-        convKey,
-        recipients.filter((u) => u !== caller.userID),
-      );
-      await this.push(
-        app,
-        message,
-        recipients.filter((u) => !discarding.has(u)),
-        caller.connID,
-      );
-    }
+    // A retry is pushed again: the first try may have committed and then died (its node, its
+    // socket) before the push left, and nothing else would deliver it to the recipients' open
+    // sockets. Clients drop a message they already have by its ID.
+    if (!duplicate) metrics.messages++;
+    const discarding = await storage.discardingUsers(
+      app,
+      convKey,
+      recipients.filter((u) => u !== caller.userID),
+    );
+    await this.push(
+      app,
+      message,
+      recipients.filter((u) => !discarding.has(u)),
+      caller.connID,
+    );
     return { message: messageView(message, caller.userID) };
   }
 
