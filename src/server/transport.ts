@@ -96,9 +96,25 @@ export class Transport {
     const tracked: Tracked = { ws, alive: true, closed: new Promise((r) => (resolveClosed = r)) };
     this.sockets.add(tracked);
     metrics.sockets++;
+    // Frames sent to one socket in one go (a commit batch answers and pushes many messages at
+    // once) leave in one write: the TCP socket is corked at the first and uncorked when the
+    // current tick's callbacks are done. ws corks around each frame too; corks nest.
+    const tcp = (ws as unknown as { _socket?: Duplex })._socket;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      tcp!.uncork();
+    };
     const wire: WireSocket = {
       id,
-      send: (text) => ws.send(text),
+      send: (text) => {
+        if (tcp && !corked) {
+          corked = true;
+          tcp.cork();
+          process.nextTick(uncork);
+        }
+        ws.send(text);
+      },
       close: (code, reason) => ws.close(code, reason),
       get isOpen() {
         return ws.readyState === ws.OPEN;

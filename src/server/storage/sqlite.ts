@@ -29,6 +29,8 @@ import {
   type UserRow,
 } from './rows.js';
 import { planExtensionWrites, type ExtensionRow } from './extension-plan.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { WalSync } from './wal-sync.js';
 import { groupKey } from './types.js';
 import * as sqlGroups from './sqlite-groups.js';
 import type {
@@ -155,6 +157,11 @@ interface PendingAppend {
 /** Users kept in memory (the oldest read first is dropped past it). */
 const USER_CACHE_SIZE = 50_000;
 
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 500;
+/** The WAL file is trimmed back to this size when it starts again from its beginning. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 /** At most this many appends share one transaction. */
 const MAX_APPEND_BATCH = 256;
 
@@ -176,6 +183,21 @@ export class SqliteStorage implements Storage {
     this.db.exec(SCHEMA);
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
     this.migrate();
+    // A file's append batches commit without the fsync inside COMMIT and wait for an fsync of
+    // the WAL on the thread pool instead (wal-sync.ts); every other write keeps FULL.
+    if (options.file !== ':memory:') {
+      // Checkpoints run on a thread of their own (sqlite-checkpointer.ts); SQLite's own come back
+      // if that thread fails.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+      this.checkpointer = new SqliteCheckpointer(options.file, CHECKPOINT_INTERVAL_MS, (error) => {
+        console.error(`[imkit] WAL checkpoint thread failed, checkpointing inline: ${error}`);
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+      this.walSync = WalSync.open(options.file);
+      this.syncNormal = this.db.prepare('PRAGMA synchronous = NORMAL');
+      this.syncFull = this.db.prepare('PRAGMA synchronous = FULL');
+    }
     const append = (item: PendingAppend) =>
       this.appendOne(item.app, item.message, item.participants);
     const savepoint = this.db.transaction(append);
@@ -388,10 +410,10 @@ export class SqliteStorage implements Storage {
   // messages
 
   /**
-   * Group commit: appends that arrive in the same turn of the event loop (while the previous
-   * commit's fsync blocked it, sends pile up) are written in ONE transaction. Each promise settles
-   * only after the commit, so an acknowledged message is durable as before; the fsync is shared by
-   * the whole batch. The batch runs without savepoints first; if any append throws, that
+   * Group commit: appends that arrive in the same turn of the event loop are written in ONE
+   * transaction. Each promise settles only after the commit and the fsync of the WAL that follows
+   * it (wal-sync.ts: on the thread pool, shared by the whole batch and by the batches committed
+   * while it ran), so an acknowledged message is durable. The batch runs without savepoints first; if any append throws, that
    * transaction is rolled back and the batch runs again with a savepoint per append, so one failure
    * does not undo the others.
    */
@@ -403,6 +425,10 @@ export class SqliteStorage implements Storage {
   }
 
   private appendQueue: PendingAppend[] = [];
+  private readonly walSync: WalSync | null = null;
+  private readonly checkpointer: SqliteCheckpointer | null = null;
+  private readonly syncNormal: Database.Statement | null = null;
+  private readonly syncFull: Database.Statement | null = null;
 
   /**
    * The batch's transactions, made once in the constructor: `fast` has no savepoints and throws
@@ -421,6 +447,7 @@ export class SqliteStorage implements Storage {
     const batch = this.appendQueue.splice(0, MAX_APPEND_BATCH);
     if (this.appendQueue.length > 0) setImmediate(() => this.flushAppends());
     let results: (AppendResult | { error: unknown })[];
+    this.syncNormal?.run();
     try {
       results = this.appendTx.fast.immediate(batch);
     } catch {
@@ -430,11 +457,18 @@ export class SqliteStorage implements Storage {
         for (const item of batch) item.reject(error);
         return;
       }
+    } finally {
+      this.syncFull?.run();
     }
-    batch.forEach((item, i) => {
-      const r = results[i];
-      if ('error' in r) item.reject(r.error);
-      else item.resolve(r);
+    const settle = () =>
+      batch.forEach((item, i) => {
+        const r = results[i];
+        if ('error' in r) item.reject(r.error);
+        else item.resolve(r);
+      });
+    if (!this.walSync) return settle();
+    this.walSync.sync().then(settle, (error: unknown) => {
+      for (const item of batch) item.reject(error);
     });
   }
 
@@ -1595,6 +1629,8 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     // Appends already accepted are committed (and answered) before the database closes.
     while (this.db.open && this.appendQueue.length > 0) this.flushAppends();
+    await this.walSync?.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
