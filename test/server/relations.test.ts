@@ -298,6 +298,11 @@ describe('relationship chain', () => {
     const b = await user('b', 'AllowType_Type_AllowAny');
     const bTab = await tab(b);
     await a.request('addFriend', { to: b.userID });
+    // A message to a before the block: the server has read a's blocklist, empty; the block counts.
+    const c = await user('c');
+    const early = await c.request<{ message: Message }>('sendMessage', textMessage(a.userID, 'hi'));
+    assert.equal((await a.nextPush('message')).data.ID, early.message.ID);
+    assert.equal((await aTab.nextPush('message')).data.ID, early.message.ID);
     assert.deepEqual(await a.request('addToBlacklist', { userIDList: [b.userID] }), [b.userID]);
     assert.deepEqual(await a.request('getBlacklist'), [b.userID]);
     const pushed = await aTab.nextPush('blacklistUpdated');

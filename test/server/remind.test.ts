@@ -136,6 +136,28 @@ describe('do not disturb', () => {
     for (const c of [owner, ann, ann2]) await c.close();
   });
 
+  test('a member who set Discard, quit and was added again gets the pushes again', async () => {
+    const [o, a] = [uid('o'), uid('a')];
+    await registerUsers(server, a);
+    const owner = await connectClient(server, o);
+    const groupID = await createGroupWith(owner, [a]);
+    const ann = await connectClient(server, a);
+    await ann.request('setMessageRemindType', {
+      groupID,
+      messageRemindType: TYPES.MSG_REMIND_DISCARD,
+    });
+    await send(owner, groupText(groupID, 'discarded'));
+    assert.equal(await ann.noPush('message', 100), true);
+    await ann.request('quitGroup', { groupID });
+    await owner.request('addGroupMember', { groupID, userIDList: [a] });
+    const back = await send(owner, groupText(groupID, 'welcome back'));
+    const got = await ann.nextFrame(
+      (f) => 'push' in f && f.push === 'message' && f.data.ID === back.message.ID,
+    );
+    assert.ok(got, 'quitting dropped the Discard setting');
+    for (const c of [owner, ann]) await c.close();
+  });
+
   test('AcceptNotNotify is stored and pushed, messages still arrive; C2C results per user', async () => {
     const [a, b, c] = [uid('a'), uid('b'), uid('c')];
     await registerUsers(server, b, c);

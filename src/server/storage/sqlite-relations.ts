@@ -17,6 +17,9 @@ import { toApplication, toFriend, type ApplicationRow, type FriendRow } from './
 
 const json = (list: string[]) => JSON.stringify(list);
 
+/** Blocklists kept in memory (the oldest read first is dropped past it). */
+const BLOCKLIST_CACHE_SIZE = 50_000;
+
 export class SqliteRelations implements RelationStorage {
   constructor(private readonly db: Database.Database) {}
 
@@ -364,18 +367,33 @@ export class SqliteRelations implements RelationStorage {
     ).map((r) => r.blocked_id);
   }
 
+  /**
+   * Each user's blocklist, kept in memory once read: every 1:1 send asks whether its receiver
+   * blocked the sender. block() and unblock(), the only writers of the table, drop the entry.
+   */
+  private readonly blocked = new Map<string, Set<string>>();
+
   async isBlocked(app: number, userID: string, otherID: string): Promise<boolean> {
-    return (
-      this.get(
-        'SELECT 1 FROM blocklist WHERE app_id = ? AND user_id = ? AND blocked_id = ?',
-        app,
-        userID,
-        otherID,
-      ) !== undefined
-    );
+    const key = `${app}\u0000${userID}`;
+    let set = this.blocked.get(key);
+    if (!set) {
+      set = new Set(
+        this.all<{ blocked_id: string }>(
+          'SELECT blocked_id FROM blocklist WHERE app_id = ? AND user_id = ?',
+          app,
+          userID,
+        ).map((r) => r.blocked_id),
+      );
+      if (this.blocked.size >= BLOCKLIST_CACHE_SIZE) {
+        this.blocked.delete(this.blocked.keys().next().value as string);
+      }
+      this.blocked.set(key, set);
+    }
+    return set.has(otherID);
   }
 
   async block(app: number, userID: string, blockedIDs: string[], now: number): Promise<void> {
+    this.blocked.delete(`${app}\u0000${userID}`);
     this.tx(() => {
       for (const b of blockedIDs) {
         this.run(
@@ -402,6 +420,7 @@ export class SqliteRelations implements RelationStorage {
   }
 
   async unblock(app: number, userID: string, blockedIDs: string[]): Promise<void> {
+    this.blocked.delete(`${app}\u0000${userID}`);
     this.run(
       `DELETE FROM blocklist WHERE app_id = ? AND user_id = ?
          AND blocked_id IN (SELECT value FROM json_each(?))`,

@@ -157,6 +157,9 @@ interface PendingAppend {
 /** Users kept in memory (the oldest read first is dropped past it). */
 const USER_CACHE_SIZE = 50_000;
 
+/** Conversation IDs kept in memory (the oldest remembered first is dropped past it). */
+const CONV_CACHE_SIZE = 200_000;
+
 /** How often the checkpoint thread copies the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 500;
 /** The WAL file is trimmed back to this size when it starts again from its beginning. */
@@ -264,35 +267,47 @@ export class SqliteStorage implements Storage {
     return this.stmt(sql).run(...params);
   }
 
+  /**
+   * conv_id by (app, conv_key), kept in memory: conversation rows are never deleted, so a committed
+   * one's ID stays right. Only committed rows are remembered: a lookup inside a transaction could
+   * see a row that transaction created and may yet roll back (the append batch remembers its new
+   * conversations after its commit).
+   */
+  private readonly convIDs = new Map<string, number>();
+  /** Conversations created or first seen by the append batch in progress. */
+  private batchConvIDs: [string, number][] = [];
+
+  private rememberConv(key: string, convID: number): void {
+    if (this.convIDs.size >= CONV_CACHE_SIZE) {
+      this.convIDs.delete(this.convIDs.keys().next().value as string);
+    }
+    this.convIDs.set(key, convID);
+  }
+
   private convID(app: number, convKey: string): number | undefined {
-    return this.get<{ conv_id: number }>(
+    const key = `${app}\u0000${convKey}`;
+    const known = this.convIDs.get(key);
+    if (known !== undefined) return known;
+    const found = this.get<{ conv_id: number }>(
       'SELECT conv_id FROM conversations WHERE app_id = ? AND conv_key = ?',
       app,
       convKey,
     )?.conv_id;
+    if (found !== undefined && !this.db.inTransaction) this.rememberConv(key, found);
+    return found;
   }
 
-  private ensureConv(
-    app: number,
-    convKey: string,
-    type: string,
-  ): { conv_id: number; last_seq: number } {
-    const select = () =>
-      this.get<{ conv_id: number; last_seq: number }>(
-        'SELECT conv_id, last_seq FROM conversations WHERE app_id = ? AND conv_key = ?',
-        app,
-        convKey,
-      );
-    // Read first: every message but a conversation's first finds it (no write statement).
-    const known = select();
-    if (known) return known;
+  /** The conversation's conv_id, its row created first when missing. */
+  private ensureConv(app: number, convKey: string, type: string): number {
+    const known = this.convID(app, convKey);
+    if (known !== undefined) return known;
     this.run(
       'INSERT OR IGNORE INTO conversations (app_id, conv_key, type) VALUES (?, ?, ?)',
       app,
       convKey,
       type,
     );
-    return select()!;
+    return this.convID(app, convKey)!;
   }
 
   private maxCursor(): number {
@@ -448,9 +463,12 @@ export class SqliteStorage implements Storage {
     if (this.appendQueue.length > 0) setImmediate(() => this.flushAppends());
     let results: (AppendResult | { error: unknown })[];
     this.syncNormal?.run();
+    this.batchConvIDs = [];
     try {
       results = this.appendTx.fast.immediate(batch);
     } catch {
+      // Rolled back: what it saw of new conversations is gone with it.
+      this.batchConvIDs = [];
       try {
         results = this.appendTx.isolated.immediate(batch);
       } catch (error) {
@@ -460,6 +478,12 @@ export class SqliteStorage implements Storage {
     } finally {
       this.syncFull?.run();
     }
+    // Committed: the conversations the batch created or found are remembered, unless an append
+    // failed (rolled back to its savepoint, it may have listed one that is gone).
+    if (!results.some((r) => 'error' in r)) {
+      for (const [key, convID] of this.batchConvIDs) this.rememberConv(key, convID);
+    }
+    this.batchConvIDs = [];
     const settle = () =>
       batch.forEach((item, i) => {
         const r = results[i];
@@ -474,33 +498,40 @@ export class SqliteStorage implements Storage {
 
   /** One append; the caller's transaction (or savepoint) undoes it if it throws. */
   private appendOne(app: number, message: NewMessage, participants: string[]): AppendResult {
-    const existing = this.get<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
-       WHERE m.app_id = ? AND m.sender = ? AND m.msg_id = ?`,
-      app,
-      message.from,
-      message.ID,
-    );
-    if (existing) return { message: toMessage(existing), duplicate: true };
-    const conv = this.ensureConv(app, message.convKey, message.conversationType);
-    const seq = conv.last_seq + 1;
-    const info = this.run(
+    const cached = this.convIDs.has(`${app}\u0000${message.convKey}`);
+    const convID = this.ensureConv(app, message.convKey, message.conversationType);
+    if (!cached) this.batchConvIDs.push([`${app}\u0000${message.convKey}`, convID]);
+    // The next seq is read in the INSERT; a retry of a stored message inserts nothing.
+    const inserted = this.get<{ cursor: number; seq: number }>(
       `INSERT INTO messages (app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
          priority, cloud_custom_data, client_time, random, time, nick, avatar, at_user_list,
          receivers, targeted, need_read_receipt, support_extension, excluded_unread, excluded_last)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, (SELECT last_seq + 1 FROM conversations WHERE conv_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (app_id, sender, msg_id) DO NOTHING
+       RETURNING cursor, seq`,
       app,
-      conv.conv_id,
-      seq,
+      convID,
+      convID,
       ...newMessageValues(message),
     );
-    const cursor = Number(info.lastInsertRowid);
+    if (!inserted) {
+      const existing = this.get<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id
+         WHERE m.app_id = ? AND m.sender = ? AND m.msg_id = ?`,
+        app,
+        message.from,
+        message.ID,
+      );
+      if (!existing) throw new Error(`append of ${message.ID} inserted nothing`);
+      return { message: toMessage(existing), duplicate: true };
+    }
+    const { cursor, seq } = inserted;
     if (message.merger) {
       this.run(
         'INSERT INTO merger_lists (download_key, app_id, conv_id, message_list) VALUES (?, ?, ?, ?)',
         message.merger.downloadKey,
         app,
-        conv.conv_id,
+        convID,
         message.merger.messageList,
       );
     }
@@ -509,14 +540,14 @@ export class SqliteStorage implements Storage {
       seq,
       cursor,
       message.time,
-      conv.conv_id,
+      convID,
     );
     for (const userID of participants) {
       this.run(
         `INSERT OR IGNORE INTO user_conversations (app_id, user_id, conv_id, created_at) VALUES (?, ?, ?, ?)`,
         app,
         userID,
-        conv.conv_id,
+        convID,
         message.time,
       );
     }
@@ -864,7 +895,8 @@ export class SqliteStorage implements Storage {
   ): Promise<void> {
     this.db
       .transaction(() => {
-        const conv = this.ensureConv(app, convKey, convType);
+        const convID = this.ensureConv(app, convKey, convType);
+        this.discarding.delete(convID);
         this.run(
           `INSERT INTO conversation_settings (app_id, user_id, conv_id, remind_type, remind_cursor, updated_at)
            VALUES (?, ?, ?, ?, ?, ?)
@@ -872,7 +904,7 @@ export class SqliteStorage implements Storage {
              remind_cursor = excluded.remind_cursor, updated_at = excluded.updated_at`,
           app,
           userID,
-          conv.conv_id,
+          convID,
           remindType,
           this.maxCursor(),
           now,
@@ -881,18 +913,29 @@ export class SqliteStorage implements Storage {
       .immediate();
   }
 
+  /**
+   * Who set Discard, by conv_id, kept in memory once read: every send asks. Every writer of
+   * conversation_settings (setRemindType, quitting and dismissing a group) drops what it changed.
+   */
+  private readonly discarding = new Map<number, string[]>();
+
   async discardingUsers(app: number, convKey: string, userIDs: string[]): Promise<Set<string>> {
     const convID = this.convID(app, convKey);
     if (convID === undefined || userIDs.length === 0) return new Set();
-    const wanted = new Set(userIDs);
-    return new Set(
-      this.all<{ user_id: string }>(
+    let users = this.discarding.get(convID);
+    if (!users) {
+      users = this.all<{ user_id: string }>(
         `SELECT user_id FROM conversation_settings WHERE conv_id = ? AND remind_type = 'Discard'`,
         convID,
-      )
-        .map((r) => r.user_id)
-        .filter((u) => wanted.has(u)),
-    );
+      ).map((r) => r.user_id);
+      if (this.discarding.size >= CONV_CACHE_SIZE) {
+        this.discarding.delete(this.discarding.keys().next().value as number);
+      }
+      this.discarding.set(convID, users);
+    }
+    if (users.length === 0) return new Set();
+    const wanted = new Set(userIDs);
+    return new Set(users.filter((u) => wanted.has(u)));
   }
 
   async getReceiveOpt(app: number, userID: string): Promise<ReceiveOpt> {
@@ -1243,7 +1286,11 @@ export class SqliteStorage implements Storage {
         ) {
           return false;
         }
-        const conv = this.ensureConv(app, groupKey(group.groupID), 'GROUP');
+        const convID = this.ensureConv(app, groupKey(group.groupID), 'GROUP');
+        const lastSeq = this.get<{ last_seq: number }>(
+          'SELECT last_seq FROM conversations WHERE conv_id = ?',
+          convID,
+        )!.last_seq;
         const activity = this.maxCursor();
         this.run(
           `INSERT INTO im_groups (app_id, group_id, conv_id, type, name, introduction, notification, avatar,
@@ -1251,7 +1298,7 @@ export class SqliteStorage implements Storage {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           app,
           group.groupID,
-          conv.conv_id,
+          convID,
           group.type,
           group.name,
           group.introduction,
@@ -1268,12 +1315,12 @@ export class SqliteStorage implements Storage {
           this.insertMember(
             app,
             group.groupID,
-            conv.conv_id,
+            convID,
             member.userID,
             member.role,
             group.createTime,
             {
-              seq: conv.last_seq,
+              seq: lastSeq,
               visibleSeq: 0,
               activity,
             },
@@ -1440,6 +1487,7 @@ export class SqliteStorage implements Storage {
           userID,
           convID,
         );
+        if (convID !== undefined) this.discarding.delete(convID);
         this.run(
           'DELETE FROM conversation_settings WHERE app_id = ? AND user_id = ? AND conv_id = ?',
           app,
@@ -1535,6 +1583,8 @@ export class SqliteStorage implements Storage {
   }
 
   async dismissGroup(app: number, groupID: string): Promise<string[]> {
+    const convID = this.convID(app, groupKey(groupID));
+    if (convID !== undefined) this.discarding.delete(convID);
     return sqlGroups.dismissGroup(this.db, app, groupID);
   }
 
