@@ -4,6 +4,8 @@
 // keeps the recorded baseline. Then the figures at scale of scale.ts (group fan-out, history pages,
 // memory per client), of cluster.ts (one node and two on PostgreSQL + Redis) and of browser.ts;
 // `npm run bench -- 1:1`, `-- scale`, `-- cluster` or `-- browser` runs one part.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { WebSocket } from 'ws';
 import { openSocket, startChild, stopChild } from './lib.js';
@@ -133,9 +135,23 @@ interface Result {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU per message of the server's process and of the clients' (this one). */
+  serverMicros: number;
+  clientMicros: number;
 }
 
-async function measure(flavour: Flavour): Promise<Result> {
+/** CPU time (user + system, all threads) a process has used, in microseconds; Linux only. */
+function processCpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
+async function measure(flavour: Flavour, serverPid: number): Promise<Result> {
   const peers: Peer[] = [];
   for (let i = 0; i < CLIENTS; i++) peers.push(await flavour.connect(i));
   const latencies: number[] = [];
@@ -149,6 +165,8 @@ async function measure(flavour: Flavour): Promise<Result> {
   });
   const half = CLIENTS / 2;
   const start = performance.now();
+  const clientCpu = process.cpuUsage();
+  const serverCpu = processCpuMicros(serverPid);
   await Promise.all(
     peers.map(async (peer, i) => {
       const to = `bench_${(i + half) % CLIENTS}`;
@@ -165,6 +183,8 @@ async function measure(flavour: Flavour): Promise<Result> {
   );
   await allDelivered;
   const seconds = (performance.now() - start) / 1000;
+  const clientUsed = process.cpuUsage(clientCpu);
+  const serverUsed = processCpuMicros(serverPid) - serverCpu;
   for (const p of peers) p.ws.close();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) =>
@@ -176,6 +196,8 @@ async function measure(flavour: Flavour): Promise<Result> {
     perSecond: total / seconds,
     p50: pct(0.5),
     p99: pct(0.99),
+    serverMicros: serverUsed / total,
+    clientMicros: (clientUsed.user + clientUsed.system) / total,
   };
 }
 
@@ -197,26 +219,39 @@ const oneToOneOnly = only === '1:1';
 const im = await startChild('server-child.ts');
 const imResult = await measure(
   imFlavour(String(im.info.url), Number(im.info.SDKAppID), String(im.info.secretKey)),
+  im.proc.pid!,
 );
 await stopChild(im);
 const relay = await startChild('relay-child.ts');
-const relayResult = await measure(relayFlavour(String(relay.info.url)));
+const relayResult = await measure(relayFlavour(String(relay.info.url)), relay.proc.pid!);
 await stopChild(relay);
+// The storage alone, same traffic: what the durable appends cost with nothing around them.
+const appends = await startChild('append-child.ts', [CLIENTS, PER_CLIENT, WINDOW].map(String));
+await once(appends.proc, 'exit');
+const appendRate = Number(appends.info.perSecond);
+const appendCpu = Number(appends.info.cpuMicros);
 
 const fmt = (r: Result) =>
-  `| ${r.name} | ${r.messages} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`;
+  `| ${r.name} | ${r.messages} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.serverMicros.toFixed(1)} | ${r.clientMicros.toFixed(1)} |`;
 console.log(
   `\n1:1 messages, ${CLIENTS} clients on loopback, ${PER_CLIENT} messages each, window ${WINDOW}`,
 );
 console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
 );
-console.log('| side | messages | msg/s | p50 ms | p99 ms |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log(
+  '| side | messages | msg/s | p50 ms | p99 ms | server CPU µs/msg | clients CPU µs/msg |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
 console.log(fmt(imResult));
 console.log(fmt(relayResult));
 console.log(
   `\nthroughput ratio imkit / relay: ${(imResult.perSecond / relayResult.perSecond).toFixed(2)}`,
+);
+console.log(
+  `SQLite appends alone (same traffic, no sockets): ${appendRate.toFixed(0)}/s, ` +
+    `${appendCpu.toFixed(1)} µs of CPU each; half the relay's rate would be ` +
+    `${(relayResult.perSecond / 2).toFixed(0)} msg/s`,
 );
 
 if (!oneToOneOnly) {
