@@ -106,8 +106,8 @@ async function workerHeapMiB(cdp: CDPSession): Promise<number | null> {
   return used / 2 ** 20;
 }
 
-/** Runs in the page: loads the chat's history to `target` messages, then scrolls through it. */
-const SCROLL = `async (target) => {
+/** Runs in the page: loads the chat's history to `target` messages, a page at a time. */
+const LOAD = `async (target) => {
   const chat = document.querySelector('im-chat');
   chat.style.display = 'block';
   chat.style.height = '640px';
@@ -115,14 +115,24 @@ const SCROLL = `async (target) => {
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   const timeline = chat.timeline;
   const t0 = performance.now();
+  let pages = 0;
   while (timeline.messages.length < target && !timeline.isCompleted) {
+    const before = timeline.messages.length;
     log.scrollTop = 0;
     log.dispatchEvent(new Event('scroll'));
     await frame();
     while (timeline.loadingOlder) await frame();
     await chat.updateComplete;
+    if (timeline.messages.length > before) pages++;
   }
-  const loadSeconds = (performance.now() - t0) / 1000;
+  return { loaded: timeline.messages.length, loadSeconds: (performance.now() - t0) / 1000, pages };
+}`;
+
+/** Runs in the page: scrolls the loaded log down at a reading pace, then at a fling's. */
+const SCROLL = `async () => {
+  const chat = document.querySelector('im-chat');
+  const log = chat.shadowRoot.querySelector("[part~='messages']");
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
   const run = async (step, frames) => {
     log.scrollTop = 0;
     for (let i = 0; i < 10; i++) await frame();
@@ -140,8 +150,22 @@ const SCROLL = `async (target) => {
   };
   const reading = await run(40, 600);
   const fling = await run(400, 600);
-  return { loaded: timeline.messages.length, loadSeconds, reading, fling };
+  return { reading, fling };
 }`;
+
+/** The page's main-thread time so far, by kind, in ms (DevTools protocol Performance metrics). */
+async function mainThreadMs(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  const pick = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return {
+    task: pick('TaskDuration'),
+    script: pick('ScriptDuration'),
+    style: pick('RecalcStyleDuration'),
+    layout: pick('LayoutDuration'),
+  };
+}
 
 interface ScrollRun {
   times: number[];
@@ -193,9 +217,17 @@ export async function browserFigures(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const warmChat = await open(context, site.url, info, 'paint_peer');
     const warmChatMarks = await marks(warmChat, ['message', 'ready']);
-    const scroll = (await warmChat.evaluate(`(${SCROLL})(${info.messages})`)) as {
+    const pageCdp = await context.newCDPSession(warmChat);
+    await pageCdp.send('Performance.enable');
+    const cpuBefore = await mainThreadMs(pageCdp);
+    const load = (await warmChat.evaluate(`(${LOAD})(${info.messages})`)) as {
       loaded: number;
       loadSeconds: number;
+      pages: number;
+    };
+    const cpuAfter = await mainThreadMs(pageCdp);
+    const perPage = (k: string) => ((cpuAfter[k] - cpuBefore[k]) / load.pages).toFixed(1);
+    const scroll = (await warmChat.evaluate(`(${SCROLL})()`)) as {
       reading: ScrollRun;
       fling: ScrollRun;
     };
@@ -226,8 +258,16 @@ export async function browserFigures(): Promise<void> {
       }`,
     );
     console.log(
-      `\nscrolling the chat: ${scroll.loaded} messages loaded (older pages as the log reached ` +
-        `its top, ${scroll.loadSeconds.toFixed(1)} s), log 640 px high; frames of ` +
+      `\nolder pages: ${load.pages} pages to ${load.loaded} messages in ${load.loadSeconds.toFixed(1)} s ` +
+        '(each waits for an animation frame); main-thread time of the page per older page:',
+    );
+    console.log('| all tasks ms | script ms | style ms | layout ms |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(
+      `| ${perPage('task')} | ${perPage('script')} | ${perPage('style')} | ${perPage('layout')} |`,
+    );
+    console.log(
+      `\nscrolling the chat: ${load.loaded} messages loaded, log 640 px high; frames of ` +
         'requestAnimationFrame, "long" = over 20.7 ms (a missed 60 Hz frame)',
     );
     console.log(

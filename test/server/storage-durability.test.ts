@@ -72,7 +72,7 @@ describe('SQLite durability', () => {
         storage.appendMessage(APP, draft(i), ['alice', 'bob']).then(() => answered++),
       ),
     );
-    for (let i = 0; i < 50 && waiting() === 0; i++) await sleep(5);
+    for (let i = 0; i < 400 && waiting() === 0; i++) await sleep(5);
     assert.equal(waiting(), 1, 'one sync for the batch');
     // Committed (another connection reads the rows), not yet answered.
     const reader = new Database(file, { readonly: true });
@@ -90,7 +90,7 @@ describe('SQLite durability', () => {
     held.shift()!();
     await first;
     assert.equal(answered, 3);
-    for (let i = 0; i < 50 && waiting() === 0; i++) await sleep(5);
+    for (let i = 0; i < 400 && waiting() === 0; i++) await sleep(5);
     assert.equal(waiting(), 1, 'the next sync starts when the first is done');
     await sleep(30);
     assert.equal(answered, 3, 'the later batch is still waiting for its sync');
@@ -128,7 +128,7 @@ describe('SQLite durability', () => {
     }
     // The database file alone, without its WAL, holds what a checkpoint copied into it.
     let copied = 0;
-    for (let i = 0; i < 100 && copied < 2000; i++) {
+    for (let i = 0; i < 200 && copied < 2000; i++) {
       await sleep(50);
       const copy = join(dir, `copy-${i}.db`);
       copyFileSync(file, copy);
@@ -158,7 +158,7 @@ describe('SQLite durability', () => {
       storage as unknown as { checkpointer: { worker: { terminate(): Promise<number> } } }
     ).checkpointer.worker;
     await thread.terminate();
-    for (let i = 0; i < 50 && errors.mock.callCount() === 0; i++) await sleep(10);
+    for (let i = 0; i < 300 && errors.mock.callCount() === 0; i++) await sleep(10);
     assert.match(String(errors.mock.calls[0]?.arguments[0]), /checkpoint thread failed/);
     assert.equal(storage.db.pragma('wal_autocheckpoint', { simple: true }), 1000);
   });
