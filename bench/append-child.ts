@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStorage } from '../src/server/storage/sqlite.js';
-import { c2cKey } from '../src/server/storage/types.js';
+import { textDraft } from '../test/helpers/drafts.js';
 
 const [clients, perClient, window] = process.argv.slice(2).map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'imkit-append-'));
@@ -24,30 +24,14 @@ await Promise.all(
     const lane = async () => {
       while (next < perClient) {
         const n = next++;
+        const now = Math.floor(Date.now() / 1000);
         await storage.appendMessage(
           1,
-          {
-            convKey: c2cKey(from, to),
-            conversationType: 'C2C',
-            to,
-            from,
-            ID: `${from}-${n}`,
-            type: 'TIMTextElem',
-            payload: { text: `t=${performance.now()}` },
-            priority: 'Normal',
-            cloudCustomData: '',
-            clientTime: Math.floor(Date.now() / 1000),
+          textDraft(from, to, `${from}-${n}`, `t=${performance.now()}`, {
+            clientTime: now,
             random: n,
-            time: Math.floor(Date.now() / 1000),
-            nick: '',
-            avatar: '',
-            atUserList: [],
-            receiverList: [],
-            needReadReceipt: false,
-            isSupportExtension: false,
-            excludedFromUnreadCount: false,
-            excludedFromLastMessage: false,
-          },
+            time: now,
+          }),
           [from, to],
         );
       }

@@ -15,32 +15,12 @@ import { createInterface } from 'node:readline';
 import { startServer } from '../src/server/index.js';
 import { BENCH_SERVER_OPTIONS } from './lib.js';
 import { SqliteStorage } from '../src/server/storage/sqlite.js';
-import { c2cKey, type NewMessage } from '../src/server/storage/types.js';
+import type { NewMessage } from '../src/server/storage/types.js';
+import { textDraft } from '../test/helpers/drafts.js';
 
 /** A stored 1:1 text message for seeding. */
 function textMessage(ID: string, from: string, to: string, text: string, time: number): NewMessage {
-  return {
-    convKey: c2cKey(from, to),
-    conversationType: 'C2C',
-    to,
-    from,
-    ID,
-    type: 'TIMTextElem',
-    payload: { text },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: time,
-    random: 0,
-    time,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
-  };
+  return textDraft(from, to, ID, text, { clientTime: time, time });
 }
 
 const mode = process.argv[2] ?? 'group';

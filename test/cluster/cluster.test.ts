@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import type { Conversation, Message } from '../../src/protocol/types.js';
 import type { MessageListResult, PushFrame, SyncResult } from '../../src/protocol/wire.js';
 import { PgStorage } from '../../src/server/storage/pg.js';
-import { c2cKey } from '../../src/server/storage/types.js';
 import {
   clusterEnv,
   clusterOptions,
@@ -28,6 +27,7 @@ import {
   type RunningServer,
   type TestClient,
 } from '../helpers/server.js';
+import { textDraft } from '../helpers/drafts.js';
 
 const env = clusterEnv();
 if (!env) {
@@ -186,28 +186,11 @@ describe('cluster: two nodes, one PostgreSQL, one Redis', { skip: !env }, () => 
       const m = request.message;
       const { duplicate } = await storage.appendMessage(
         a.app.SDKAppID,
-        {
-          convKey: c2cKey(al, bo),
-          conversationType: 'C2C',
-          to: bo,
-          from: al,
-          ID: m.ID,
-          type: m.type,
-          payload: m.payload,
-          priority: 'Normal',
-          cloudCustomData: '',
+        textDraft(al, bo, m.ID, 'committed, never pushed', {
           clientTime: m.clientTime,
           random: m.random,
           time: Math.floor(Date.now() / 1000),
-          nick: '',
-          avatar: '',
-          atUserList: [],
-          receiverList: [],
-          needReadReceipt: false,
-          isSupportExtension: false,
-          excludedFromUnreadCount: false,
-          excludedFromLastMessage: false,
-        },
+        }),
         [al, bo],
       );
       assert.equal(duplicate, false);

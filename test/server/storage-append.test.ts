@@ -8,33 +8,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { SqliteStorage } from '../../src/server/storage/sqlite.js';
 import { c2cKey, type NewMessage } from '../../src/server/storage/types.js';
+import { textDraft } from '../helpers/drafts.js';
 
 const APP = 1400000001;
 
 function draft(n: number, extra: Partial<NewMessage> = {}): NewMessage {
-  return {
-    convKey: c2cKey('alice', 'bob'),
-    conversationType: 'C2C',
-    to: 'bob',
-    from: 'alice',
-    ID: `m-${n}`,
-    type: 'TIMTextElem',
-    payload: { text: `hello ${n}` },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: 1,
+  return textDraft('alice', 'bob', `m-${n}`, `hello ${n}`, {
     random: n,
     time: 1_700_000_000 + n,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
     ...extra,
-  };
+  });
 }
 
 describe('SQLite appends (group commit)', () => {

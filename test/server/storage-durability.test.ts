@@ -9,34 +9,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStorage } from '../../src/server/storage/sqlite.js';
-import { c2cKey, type NewMessage } from '../../src/server/storage/types.js';
+import type { NewMessage } from '../../src/server/storage/types.js';
+import { textDraft } from '../helpers/drafts.js';
 import { sleep } from '../helpers/server.js';
 
 const APP = 1400000001;
 
 function draft(n: number): NewMessage {
-  return {
-    convKey: c2cKey('alice', 'bob'),
-    conversationType: 'C2C',
-    to: 'bob',
-    from: 'alice',
-    ID: `m-${n}`,
-    type: 'TIMTextElem',
-    payload: { text: `hello ${n} ${'x'.repeat(200)}` },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: 1,
+  return textDraft('alice', 'bob', `m-${n}`, `hello ${n} ${'x'.repeat(200)}`, {
     random: n,
     time: 1_700_000_000 + n,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
-  };
+  });
 }
 
 describe('SQLite durability', () => {

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { c2cKey, groupKey, type NewMessage, type Storage } from '../../src/server/storage/types.js';
+import { textDraft } from '../helpers/drafts.js';
 
 export interface StoragePair {
   /** Two handles on one database. */
@@ -27,29 +28,17 @@ let counter = 0;
 
 function draft(from: string, to: string, extra: Partial<NewMessage> = {}): NewMessage {
   counter++;
-  return {
-    convKey: c2cKey(from, to),
-    conversationType: 'C2C',
-    to,
+  return textDraft(
     from,
-    ID: `m-${counter}-${Math.floor(Math.random() * 1e9)}`,
-    type: 'TIMTextElem',
-    payload: { text: `hello ${counter}` },
-    priority: 'Normal',
-    cloudCustomData: '',
-    clientTime: 1,
-    random: counter,
-    time: 1_700_000_000 + counter,
-    nick: '',
-    avatar: '',
-    atUserList: [],
-    receiverList: [],
-    needReadReceipt: false,
-    isSupportExtension: false,
-    excludedFromUnreadCount: false,
-    excludedFromLastMessage: false,
-    ...extra,
-  };
+    to,
+    `m-${counter}-${Math.floor(Math.random() * 1e9)}`,
+    `hello ${counter}`,
+    {
+      random: counter,
+      time: 1_700_000_000 + counter,
+      ...extra,
+    },
+  );
 }
 
 function groupDraft(from: string, groupID: string, extra: Partial<NewMessage> = {}): NewMessage {
