@@ -64,6 +64,11 @@ export const schemas = {
     /** Last cursor the client has applied; 0 for none. */
     cursor: v.pipe(v.number(), v.integer(), v.minValue(0)),
   }),
+  /** Protocol 2: recalls and modifications after a change cursor (SyncChangesResult). */
+  syncChanges: v.object({
+    /** Last change cursor the client has applied; `changeCursor` of its first login. */
+    cursor: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
   sendMessage: v.object({
     message: v.object({
       ID: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
@@ -637,9 +642,12 @@ export type PushFrame =
   | { push: 'groupUpdated'; data: import('./types.js').Group }
   | { push: 'profileUpdated'; data: import('./types.js').Profile }
   | { push: 'kicked'; data: { type: string } }
-  /** A message was recalled; `data.message` is the tombstone (isRevoked, revoker). */
-  | { push: 'messageRevoked'; data: { message: import('./types.js').Message } }
-  | { push: 'messageModified'; data: { message: import('./types.js').Message } }
+  /**
+   * A message was recalled; `data.message` is the tombstone (isRevoked, revoker). `cursor` (from
+   * protocol 2) is the change's position in the change stream (syncChanges), not a sync cursor.
+   */
+  | { push: 'messageRevoked'; cursor?: number; data: { message: import('./types.js').Message } }
+  | { push: 'messageModified'; cursor?: number; data: { message: import('./types.js').Message } }
   /** The C2C peer read up to `readSequence` (MESSAGE_READ_BY_PEER). */
   | {
       push: 'messageReadByPeer';
@@ -757,10 +765,18 @@ export interface LoginResult {
   serverTime: number;
   /** The user's newest sync cursor at login. */
   cursor: number;
+  /** Protocol 2: the newest change cursor at login (syncChanges). */
+  changeCursor?: number;
   protocol: number;
 }
 export interface SyncResult {
   messages: { cursor: number; message: import('./types.js').Message }[];
+  cursor: number;
+  isCompleted: boolean;
+}
+/** Recalled and modified messages in their current state, oldest change first. */
+export interface SyncChangesResult {
+  changes: { cursor: number; message: import('./types.js').Message }[];
   cursor: number;
   isCompleted: boolean;
 }

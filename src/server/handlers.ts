@@ -68,6 +68,7 @@ type Handler<K extends SessionOp> = (
 export const handlers: { [K in SessionOp]: Handler<K> } = {
   ping: async () => ({}),
   sync: (s, c, d) => s.messages.sync(c, d),
+  syncChanges: (s, c, d) => s.messages.syncChanges(c, d),
   sendMessage: (s, c, d) => s.messages.send(c, d),
   getMessageList: (s, c, d) => s.messages.getMessageList(c, d),
   revokeMessage: (s, c, d) => s.lifecycle.revoke(c, d),

@@ -255,6 +255,25 @@ const table: Record<Op, Row> = {
       },
     ],
   },
+  syncChanges: {
+    request: () => ({ cursor: 0 }),
+    attempts: [
+      {
+        kind: 'leak',
+        who: 'carol',
+        what: 'carol pages the change stream from 0',
+        data: () => ({ cursor: 0 }),
+        secrets: all,
+      },
+      {
+        kind: 'leak',
+        who: 'dave',
+        what: 'dave pages the change stream from 0: not the edited targeted message',
+        data: () => ({ cursor: 0 }),
+        secrets: (w) => [w.wTargeted.ID, w.c2cText.ID, w.c2cFromBob.ID],
+      },
+    ],
+  },
   sendMessage: {
     request: (w) => textMessage(w.alice.userID, 'sent as bob'),
     attempts: [
@@ -1405,7 +1424,21 @@ async function setUp(server: RunningServer): Promise<World> {
   await alice.request('createGroup', { name: 'meeting', type: 'ChatRoom', groupID: M });
 
   const rich = { needReadReceipt: true, isSupportExtension: true };
-  const c2cText = await send(alice, textMessage(bob.userID, 'c2c secret', rich));
+  // Edited once: the change stream (syncChanges) holds it.
+  const edit = async (conversationID: string, m: Message, text: string): Promise<Message> =>
+    (
+      await alice.request<{ message: Message }>('modifyMessage', {
+        conversationID,
+        messageID: m.ID,
+        version: m.version,
+        payload: { text },
+      })
+    ).message;
+  const c2cText = await edit(
+    `C2C${bob.userID}`,
+    await send(alice, textMessage(bob.userID, 'c2c secret', rich)),
+    'c2c secret, edited',
+  );
   const c2cFromBob = await send(bob, textMessage(alice.userID, 'c2c reply'));
   const wText = await send(alice, groupText(W, 'work secret', rich));
   const wFromBob = await send(bob, groupText(W, 'from bob', { needReadReceipt: true }));
@@ -1426,9 +1459,13 @@ async function setUp(server: RunningServer): Promise<World> {
   );
   const downloadKey = (wMerger.payload as { downloadKey: string }).downloadKey;
   assert.ok(downloadKey, 'the merged list is stored apart');
-  const wTargeted = await send(
-    alice,
-    groupText(W, 'only for bob', { receiverList: [bob.userID], isSupportExtension: true }),
+  const wTargeted = await edit(
+    `GROUP${W}`,
+    await send(
+      alice,
+      groupText(W, 'only for bob', { receiverList: [bob.userID], isSupportExtension: true }),
+    ),
+    'only for bob, edited',
   );
   const pText = await send(alice, groupText(P, 'public text'));
   const pPinned = await send(alice, groupText(P, 'public pinned'));

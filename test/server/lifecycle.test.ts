@@ -550,6 +550,8 @@ describe('schema migration', () => {
       assert.equal(m.isRevoked, false);
       assert.equal(m.version, 0);
       assert.deepEqual(m.receiverList, []);
+      assert.equal(m.changeSeq, 0, 'never changed');
+      assert.equal(await storage.latestChangeCursor(), 0);
       await storage.close();
       // opening again is a no-op
       const again = new SqliteStorage({ file });

@@ -78,6 +78,7 @@ export class AuthService {
       tinyID: auth.user.tinyID,
       serverTime: this.deps.now(),
       cursor: await this.deps.storage.latestCursor(auth.app.SDKAppID, auth.user.userID),
+      changeCursor: await this.deps.storage.latestChangeCursor(),
       protocol: PROTOCOL_VERSION,
     };
   }

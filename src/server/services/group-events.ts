@@ -94,6 +94,7 @@ export async function groupTip(
       revoker: '',
       version: 0,
       isModified: false,
+      changeSeq: 0,
     };
     await pushTo(deps, app, members, (userID) => ({
       push: 'onlineMessage',

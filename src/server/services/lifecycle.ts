@@ -55,7 +55,11 @@ export class LifecycleService {
       this.deps,
       caller.app,
       audience,
-      (userID) => ({ push, data: { message: messageView(message, userID) } }),
+      (userID) => ({
+        push,
+        cursor: message.changeSeq,
+        data: { message: messageView(message, userID) },
+      }),
       caller.connID,
     );
   }

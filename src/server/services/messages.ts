@@ -27,7 +27,13 @@
 import { ErrorCode } from '../../protocol/codes.js';
 import { LIMITS, TYPES } from '../../protocol/constants.js';
 import type { Message } from '../../protocol/types.js';
-import type { MessageListResult, OpData, PushFrame, SyncResult } from '../../protocol/wire.js';
+import type {
+  MessageListResult,
+  OpData,
+  PushFrame,
+  SyncChangesResult,
+  SyncResult,
+} from '../../protocol/wire.js';
 import { GROUP_RULES } from '../../protocol/group-rules.js';
 import { ImError, invalid } from '../errors.js';
 import { noSendLimits, SEND_FREQUENCY_LIMIT, type SendLimits } from '../limits.js';
@@ -231,6 +237,7 @@ export class MessageService {
         revoker: '',
         version: 0,
         isModified: false,
+        changeSeq: 0,
       };
       const view = (userID: string): Message => ({
         ...messageView(stored, userID),
@@ -326,6 +333,22 @@ export class MessageService {
       messageList: await viewsFor(this.deps, caller, conv, page),
       nextReqMessageID: page[0]?.ID ?? '',
       isCompleted: rows.length <= count,
+    };
+  }
+
+  /** Recalls and modifications after the client's change cursor, a page at a time. */
+  async syncChanges(caller: Caller, data: OpData<'syncChanges'>): Promise<SyncChangesResult> {
+    const rows = await this.deps.storage.syncChanges(
+      caller.app,
+      caller.userID,
+      data.cursor,
+      LIMITS.syncPage + 1,
+    );
+    const page = rows.slice(0, LIMITS.syncPage);
+    return {
+      changes: page.map((m) => ({ cursor: m.changeSeq, message: messageView(m, caller.userID) })),
+      cursor: page.at(-1)?.changeSeq ?? data.cursor,
+      isCompleted: rows.length <= LIMITS.syncPage,
     };
   }
 

@@ -7,7 +7,7 @@ import type { Sql } from './pg-db.js';
 export const PG_MESSAGE_COLUMNS = `m.cursor, c.conv_key, m.seq, m.msg_id, m.sender, m.conv_type, m.target, m.type,
   m.payload, m.priority, m.cloud_custom_data, m.client_time, m.random, m.time, m.nick, m.avatar,
   m.at_user_list, m.receivers, m.need_read_receipt, m.support_extension, m.excluded_unread,
-  m.excluded_last, m.revoked, m.revoker, m.version, m.modified`;
+  m.excluded_last, m.revoked, m.revoker, m.version, m.modified, m.change_seq`;
 
 /**
  * A targeted message is seen by its sender and receivers only; a message deleted for the user is

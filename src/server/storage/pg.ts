@@ -44,6 +44,9 @@ import type {
   UserRecord,
 } from './types.js';
 
+/** The next position in the change stream (a recall or a modification); locks the counter row. */
+const NEXT_CHANGE = 'UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value';
+
 /** The message columns (PG_MESSAGE_COLUMNS) from a message `m` of a conversation `c`. */
 const MESSAGE_FROM = `SELECT ${PG_MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id`;
 
@@ -436,6 +439,7 @@ export class PgStorage implements Storage {
         revoker: '',
         version: 0,
         isModified: false,
+        changeSeq: 0,
       },
       duplicate: false,
     };
@@ -564,6 +568,8 @@ export class PgStorage implements Storage {
     revoker: string,
   ): Promise<{ message: StoredMessage; unpinned: boolean } | null> {
     return this.db.tx(async (sql) => {
+      // The change counter first, as modifyMessage takes it: the same lock order everywhere.
+      const change = (await sql.one<{ value: number }>(NEXT_CHANGE, []))!.value;
       // Locked: a concurrent recall waits and then finds the tombstone.
       const row = await sql.one<MessageRow>(
         `${MESSAGE_FROM} WHERE m.cursor = $1 AND m.app_id = $2 FOR UPDATE OF m`,
@@ -573,9 +579,10 @@ export class PgStorage implements Storage {
       const before = toMessage(row);
       if (before.isRevoked) return { message: before, unpinned: false };
       await sql.run(
-        `UPDATE messages SET revoked = 1, revoker = $1, payload = '{}', cloud_custom_data = ''
+        `UPDATE messages SET revoked = 1, revoker = $1, payload = '{}', cloud_custom_data = '',
+           change_seq = $3
          WHERE cursor = $2`,
-        [revoker, cursor],
+        [revoker, cursor, change],
       );
       const downloadKey = before.payload.downloadKey;
       if (typeof downloadKey === 'string' && downloadKey !== '') {
@@ -602,9 +609,13 @@ export class PgStorage implements Storage {
     patch: { payload?: Record<string, unknown>; cloudCustomData?: string },
   ): Promise<{ ok: boolean; message: StoredMessage } | null> {
     // Compare-and-swap in one statement: a concurrent modify re-checks the version it waited for.
+    // The change counter row stays locked until the statement commits (a failed swap leaves a gap
+    // in the change stream, which is harmless).
     const changed = await this.db.one<MessageRow>(
-      `UPDATE messages m SET payload = coalesce($1, m.payload),
-         cloud_custom_data = coalesce($2, m.cloud_custom_data), version = m.version + 1, modified = 1
+      `WITH change AS (${NEXT_CHANGE})
+       UPDATE messages m SET payload = coalesce($1, m.payload),
+         cloud_custom_data = coalesce($2, m.cloud_custom_data), version = m.version + 1, modified = 1,
+         change_seq = (SELECT value FROM change)
        FROM conversations c
        WHERE c.conv_id = m.conv_id AND m.cursor = $3 AND m.app_id = $4 AND m.version = $5
          AND m.revoked = 0
@@ -683,6 +694,44 @@ export class PgStorage implements Storage {
     return (await this.db.query<MessageRow>(PgStorage.SYNC_SQL, [cursor, app, userID, limit])).map(
       toMessage,
     );
+  }
+
+  /** The SQL of syncChanges: syncMessages' rules, over the change stream (partial index). */
+  static readonly SYNC_CHANGES_SQL = `SELECT ${PG_MESSAGE_COLUMNS}
+    FROM user_conversations uc
+    JOIN messages m ON m.conv_id = uc.conv_id AND m.change_seq > 0 AND m.change_seq > $1
+      AND m.seq > GREATEST(uc.join_seq, uc.visible_seq)
+    JOIN conversations c ON c.conv_id = uc.conv_id
+    ${PG_SETTINGS_JOIN}
+    WHERE uc.app_id = $2 AND uc.user_id = $3 AND ${pgSeenBy('uc.user_id')}
+      AND ${pgNotDiscarded('uc.user_id')}
+    ORDER BY m.change_seq LIMIT $4`;
+
+  async syncChanges(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    return (
+      await this.db.query<MessageRow>(PgStorage.SYNC_CHANGES_SQL, [
+        changeCursor,
+        app,
+        userID,
+        limit,
+      ])
+    ).map(toMessage);
+  }
+
+  /**
+   * The last committed change: a change still under way holds the counter row and will get a
+   * larger value, so a catch-up from here cannot skip it.
+   */
+  async latestChangeCursor(): Promise<number> {
+    return (await this.db.one<{ value: number }>(
+      'SELECT value FROM change_counter WHERE id = 1',
+      [],
+    ))!.value;
   }
 
   async latestCursor(app: number, userID: string): Promise<number> {

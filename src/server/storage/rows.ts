@@ -72,6 +72,7 @@ export interface MessageRow {
   revoker: string;
   version: number;
   modified: number;
+  change_seq: number;
 }
 
 export interface ConversationRow {
@@ -197,6 +198,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     revoker: row.revoker,
     version: row.version,
     isModified: row.modified === 1,
+    changeSeq: row.change_seq,
   };
 }
 

@@ -407,6 +407,24 @@ CREATE TABLE IF NOT EXISTS user_status (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 6: the change stream. A recall or a modification stamps the message with the next value
+ * of `change_counter` (`messages.change_seq`, 0 for a message never changed). `syncChanges` pages a
+ * user's changed messages after a change cursor, in change order, so a device that was offline
+ * learns of recalls and edits as it learns of new messages. Only changed messages enter the
+ * partial index: appends do not pay for it. In PostgreSQL a change locks the counter row until it
+ * commits, so change cursors become visible in increasing order on every node.
+ */
+const MIGRATION_6 = `
+ALTER TABLE messages ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS messages_conv_change ON messages (conv_id, change_seq) WHERE change_seq > 0;
+CREATE TABLE IF NOT EXISTS change_counter (
+  id INTEGER PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+INSERT INTO change_counter (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+`;
+
 /** version -> SQL that brings version - 1 to version. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: MIGRATION_2 },
@@ -418,6 +436,9 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
 
   // [issue 6: users and relationships] version 5
   { version: 5, sql: MIGRATION_5 },
+
+  // recalls and edits reach devices that were offline: version 6
+  { version: 6, sql: MIGRATION_6 },
 ];
 
 /** The version a database has after every migration. */

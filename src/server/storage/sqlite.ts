@@ -69,7 +69,7 @@ import type {
 const MESSAGE_COLUMNS = `m.cursor, c.conv_key, m.seq, m.msg_id, m.sender, m.conv_type, m.target, m.type,
   m.payload, m.priority, m.cloud_custom_data, m.client_time, m.random, m.time, m.nick, m.avatar,
   m.at_user_list, m.receivers, m.need_read_receipt, m.support_extension, m.excluded_unread,
-  m.excluded_last, m.revoked, m.revoker, m.version, m.modified`;
+  m.excluded_last, m.revoked, m.revoker, m.version, m.modified, m.change_seq`;
 
 /**
  * Per-viewer rules, as SQL over `m` (messages) for the user expression `u`:
@@ -561,6 +561,7 @@ export class SqliteStorage implements Storage {
         revoker: '',
         version: 0,
         isModified: false,
+        changeSeq: 0,
       },
       duplicate: false,
     };
@@ -697,9 +698,11 @@ export class SqliteStorage implements Storage {
         if (!before) return null;
         if (before.isRevoked) return { message: before, unpinned: false };
         this.run(
-          `UPDATE messages SET revoked = 1, revoker = ?, payload = '{}', cloud_custom_data = ''
+          `UPDATE messages SET revoked = 1, revoker = ?, payload = '{}', cloud_custom_data = '',
+             change_seq = ?
            WHERE cursor = ?`,
           revoker,
+          this.nextChange(),
           cursor,
         );
         const downloadKey = before.payload.downloadKey;
@@ -730,7 +733,8 @@ export class SqliteStorage implements Storage {
       .transaction(() => {
         const changed = this.run(
           `UPDATE messages SET payload = coalesce(@payload, payload),
-             cloud_custom_data = coalesce(@ccd, cloud_custom_data), version = version + 1, modified = 1
+             cloud_custom_data = coalesce(@ccd, cloud_custom_data), version = version + 1, modified = 1,
+             change_seq = @change
            WHERE cursor = @cursor AND app_id = @app AND version = @version AND revoked = 0`,
           {
             payload: patch.payload === undefined ? null : JSON.stringify(patch.payload),
@@ -738,6 +742,7 @@ export class SqliteStorage implements Storage {
             cursor,
             app,
             version: expectedVersion,
+            change: this.nextChange(),
           },
         ).changes;
         const message = this.messageByCursor(app, cursor);
@@ -813,6 +818,42 @@ export class SqliteStorage implements Storage {
     limit: number,
   ): Promise<StoredMessage[]> {
     return this.all<MessageRow>(SqliteStorage.SYNC_SQL, cursor, app, userID, limit).map(toMessage);
+  }
+
+  /** The SQL of syncChanges: syncMessages' rules, over the change stream (partial index). */
+  static readonly SYNC_CHANGES_SQL = `SELECT ${MESSAGE_COLUMNS}
+    FROM user_conversations uc
+    CROSS JOIN messages m ON m.conv_id = uc.conv_id AND m.change_seq > 0 AND m.change_seq > ?
+      AND m.seq > max(uc.join_seq, uc.visible_seq)
+    JOIN conversations c ON c.conv_id = uc.conv_id
+    ${SETTINGS_JOIN}
+    WHERE uc.app_id = ? AND uc.user_id = ? AND ${seenBy('uc.user_id')} AND ${notDiscarded('uc.user_id')}
+    ORDER BY m.change_seq LIMIT ?`;
+
+  async syncChanges(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    return this.all<MessageRow>(
+      SqliteStorage.SYNC_CHANGES_SQL,
+      changeCursor,
+      app,
+      userID,
+      limit,
+    ).map(toMessage);
+  }
+
+  /** The next position in the change stream; inside the transaction of the change. */
+  private nextChange(): number {
+    return this.get<{ value: number }>(
+      'UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value',
+    )!.value;
+  }
+
+  async latestChangeCursor(): Promise<number> {
+    return this.get<{ value: number }>('SELECT value FROM change_counter WHERE id = 1')!.value;
   }
 
   async latestCursor(app: number, userID: string): Promise<number> {

@@ -95,11 +95,13 @@ export interface StoredMessage {
   /** modifyMessage compare-and-swap counter. */
   version: number;
   isModified: boolean;
+  /** Position in the change stream of its last recall or modification; 0: never changed. */
+  changeSeq: number;
 }
 
 export type NewMessage = Omit<
   StoredMessage,
-  'cursor' | 'seq' | 'isRevoked' | 'revoker' | 'version' | 'isModified'
+  'cursor' | 'seq' | 'isRevoked' | 'revoker' | 'version' | 'isModified' | 'changeSeq'
 > & {
   /** A merged-forward list stored apart (its key is already in payload.downloadKey). */
   merger?: { downloadKey: string; messageList: string };
@@ -588,6 +590,18 @@ export interface Storage {
   ): Promise<StoredMessage[]>;
   /** Newest cursor among the user's conversations (0 for none). */
   latestCursor(app: number, userID: string): Promise<number>;
+  /**
+   * Messages recalled or modified after `changeCursor` that the user sees (as syncMessages would
+   * deliver them), in change order, each in its current state.
+   */
+  syncChanges(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<StoredMessage[]>;
+  /** The newest change cursor (0 before the first recall or modification). */
+  latestChangeCursor(): Promise<number>;
 
   // conversations
   listConversations(app: number, userID: string): Promise<UserConversationRecord[]>;
