@@ -8,6 +8,7 @@
  *   myProfile      Profile                  profiles   Record<userID, Profile>
  *   msgs:<convID>  Message[] (newest ~50, chronological)
  *   cursor         number (last applied sync cursor)   instanceID  string
+ *   changeCursor   number (last applied change cursor: recalls and edits, syncChanges)
  *   tinyID         number (for message IDs made before the socket is up)
  *   outbox         {data, message}[] (sends waiting for the connection, oldest first; outbox.ts)
  *
@@ -79,6 +80,7 @@ export interface CacheSnapshot {
   myProfile: Profile | undefined;
   profiles: Record<string, Profile>;
   cursor: number | undefined;
+  changeCursor: number | undefined;
   instanceID: string | undefined;
   tinyID: number | undefined;
 }
@@ -219,17 +221,18 @@ export class Cache {
 
   /** Everything the engine loads at start, in one go. */
   async loadAll(): Promise<CacheSnapshot> {
-    const [conversations, groups, myProfile, profiles, cursor, instanceID, tinyID] =
+    const [conversations, groups, myProfile, profiles, cursor, changeCursor, instanceID, tinyID] =
       await Promise.all([
         this.loadConversations(),
         this.loadGroups(),
         this.loadMyProfile(),
         this.loadProfiles(),
         this.loadCursor(),
+        this.get('changeCursor', isCursor),
         this.loadInstanceID(),
         this.get('tinyID', isCursor),
       ]);
-    return { conversations, groups, myProfile, profiles, cursor, instanceID, tinyID };
+    return { conversations, groups, myProfile, profiles, cursor, changeCursor, instanceID, tinyID };
   }
   saveTinyID(tinyID: number): Promise<void> {
     return this.set('tinyID', tinyID);
@@ -268,6 +271,9 @@ export class Cache {
   }
   saveCursor(cursor: number): Promise<void> {
     return this.update('cursor', isCursor, (old) => Math.max(old ?? 0, cursor));
+  }
+  saveChangeCursor(cursor: number): Promise<void> {
+    return this.update('changeCursor', isCursor, (old) => Math.max(old ?? 0, cursor));
   }
   loadInstanceID(): Promise<string | undefined> {
     return this.get('instanceID', (v): v is string => typeof v === 'string' && v.length >= 8);

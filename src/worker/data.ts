@@ -35,6 +35,8 @@ export class EngineData {
   conversationGroups: string[] = [];
   /** Last applied sync cursor; undefined until the first server login of this browser profile. */
   cursor: number | undefined;
+  /** Last applied change cursor (recalls and edits); undefined until a login that names one. */
+  changeCursor: number | undefined;
   instanceID = '';
   tinyID = 0;
   /** Message IDs sent through this engine (no MESSAGE_RECEIVED for them here). */
@@ -66,6 +68,7 @@ export class EngineData {
     this.myProfile = snapshot.myProfile ?? null;
     this.profiles = new Map(Object.entries(snapshot.profiles));
     this.cursor = snapshot.cursor;
+    this.changeCursor = snapshot.changeCursor;
     this.tinyID = snapshot.tinyID ?? 0;
     this.instanceID = snapshot.instanceID ?? randomInstanceID();
     if (!snapshot.instanceID) await cache.saveInstanceID(this.instanceID);
@@ -97,6 +100,12 @@ export class EngineData {
     if (this.cursor !== undefined && cursor <= this.cursor) return;
     this.cursor = cursor;
     await this.cache?.saveCursor(cursor);
+  }
+
+  async advanceChangeCursor(cursor: number): Promise<void> {
+    if (this.changeCursor !== undefined && cursor <= this.changeCursor) return;
+    this.changeCursor = cursor;
+    await this.cache?.saveChangeCursor(cursor);
   }
 
   /**

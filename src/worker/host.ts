@@ -195,6 +195,7 @@ async function debug(
     session: engine.session,
     syncedSession: engine.syncedSession,
     cursor: engine.data.cursor ?? null,
+    changeCursor: engine.data.changeCursor ?? null,
     netState: engine.conn.state,
     peers: engine.peers.size,
     peerID: peer.id,

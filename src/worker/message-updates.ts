@@ -42,6 +42,19 @@ export async function applyMessageChange(
 }
 
 /**
+ * A message from the change stream (syncChanges), in its current state: applied as its push would
+ * be, unless the cached copy already shows that state (its push came, or the catch-up's own sync
+ * brought the message as it is now).
+ */
+export async function applySyncedChange(e: Engine, raw: Message): Promise<void> {
+  const m = e.data.normalize(raw);
+  const kind = m.isRevoked ? 'revoked' : 'modified';
+  const cached = (await e.data.cache?.loadMessages(m.conversationID))?.find((x) => x.ID === m.ID);
+  if (cached && (m.isRevoked ? cached.isRevoked : cached.version >= m.version)) return;
+  await applyMessageChange(e, m, kind);
+}
+
+/**
  * The C2C peer read up to `readSequence`: mark this user's cached messages of that conversation
  * `isPeerRead` and emit MESSAGE_READ_BY_PEER with the ones that changed. Only cached messages (the
  * newest ~50 of the conversation) can be listed, so the list may be empty; tabs that hold older

@@ -1,8 +1,10 @@
 /**
  * The server's pushes about messages that were already delivered, conversation settings and
- * online-only messages (sync.ts handles `message`, read marks, groups and profiles). None of them
- * carries a cursor: one missed while offline is not replayed; the list refetch after every login
- * and the next getMessageList page (which replaces cached copies) catch up with them.
+ * online-only messages (sync.ts handles `message`, read marks, groups and profiles). Recalls and
+ * edits carry a change cursor: one missed while offline comes back from `syncChanges` at the next
+ * catch-up (sync.ts). The others carry none: one missed while offline is not replayed; the list
+ * refetch after every login and the next getMessageList page (which replaces cached copies) catch
+ * up with them.
  *
  * Events, by push:
  *   messageRevoked            MESSAGE_REVOKED [message]

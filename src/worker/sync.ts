@@ -4,7 +4,8 @@
  * After every accepted server login (a "session"), in the engine's serial queue:
  *   1. first login in this browser profile (no stored cursor): start from the login's cursor;
  *      otherwise page `sync` from the stored cursor until complete, applying every message once and
- *      persisting the cursor after each page is applied;
+ *      persisting the cursor after each page is applied; then the same for recalls and edits with
+ *      `syncChanges` from the stored change cursor (catchUpChanges);
  *   2. refetch the conversation list, the group list and the own profile: the server is the
  *      authority, its lists replace the cached ones;
  *   3. mark the session synced, emit the lists, and SDK_READY the first time;
@@ -16,9 +17,10 @@
  */
 import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
-import type { LoginResult, PushFrame, SyncResult } from '../protocol/wire.js';
+import type { LoginResult, PushFrame, SyncChangesResult, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
 import { applyGroupPush, dropGroupConversations } from './engine-groups.js';
+import { applySyncedChange } from './message-updates.js';
 import { applyMessagePush } from './pushes.js';
 import { applyConversationPush, refreshConversationGroups } from './engine-conversations.js';
 import { applyUserPush, refetchUserLists } from './engine-users.js';
@@ -44,6 +46,7 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
         cursor = next;
       }
     }
+    await catchUpChanges(e, login);
     const [convs, groups, me] = await Promise.all([
       conn.request<{ conversationList: Conversation[] }>('getConversationList', {}),
       conn.request<{ groupList: Group[] }>('getGroupList', {}),
@@ -76,6 +79,30 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
 }
 
 /**
+ * Recalls and edits since the stored change cursor, a page at a time, each applied like its push
+ * (cached copy, the conversation's last message, MESSAGE_REVOKED / MESSAGE_MODIFIED) unless the
+ * cache already shows it. A first login starts from the login's change cursor; a server that
+ * names none (protocol 1) is not asked.
+ */
+async function catchUpChanges(e: Engine, login: LoginResult): Promise<void> {
+  const { data, conn } = e;
+  if (login.changeCursor === undefined) return;
+  if (data.changeCursor === undefined) {
+    await data.advanceChangeCursor(login.changeCursor);
+    return;
+  }
+  let cursor = data.changeCursor;
+  for (let page = 0; page < 100_000; page++) {
+    const res = await conn.request<SyncChangesResult>('syncChanges', { cursor });
+    for (const { message } of res.changes) await applySyncedChange(e, message);
+    const next = Math.max(res.cursor, ...res.changes.map((c) => c.cursor));
+    await data.advanceChangeCursor(next);
+    if (res.isCompleted || next <= cursor) break;
+    cursor = next;
+  }
+}
+
+/**
  * How long a pushed message's cursor waits before it becomes the catch-up cursor. With several
  * server nodes, pushes committed on different nodes can arrive out of cursor order (each node
  * publishes after its own commit); persisting a cursor at once could skip a message with a smaller
@@ -85,17 +112,27 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
  */
 export const PUSH_CURSOR_SETTLE_MS = 10_000;
 
-const settling = new WeakMap<Engine, ReturnType<typeof setTimeout>>();
+/** The two catch-up cursors a push can move: messages (sync) and changes (syncChanges). */
+type PushedCursor = 'messages' | 'changes';
 
-function settleCursor(e: Engine, cursor: number, session: number): void {
-  if (settling.has(e)) return;
-  settling.set(
+const settling: Record<PushedCursor, WeakMap<Engine, ReturnType<typeof setTimeout>>> = {
+  messages: new WeakMap(),
+  changes: new WeakMap(),
+};
+
+/** Recall and edit pushes carry change cursors, which settle like message cursors. */
+function settleCursor(e: Engine, which: PushedCursor, cursor: number, session: number): void {
+  const timers = settling[which];
+  if (timers.has(e)) return;
+  timers.set(
     e,
     setTimeout(() => {
-      settling.delete(e);
+      timers.delete(e);
       // A socket that died meanwhile: the next catch-up starts from the older cursor instead.
       if (session === e.session && !e.disposed && e.conn.state === 'connected') {
-        void e.enqueue(() => e.data.advanceCursor(cursor));
+        void e.enqueue(() =>
+          which === 'messages' ? e.data.advanceCursor(cursor) : e.data.advanceChangeCursor(cursor),
+        );
       }
     }, e.pushCursorSettleMs),
   );
@@ -108,7 +145,15 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       // Not caught up in this session: the next sync delivers it.
       if (session !== e.syncedSession || session !== e.session) return;
       await data.applyMessages([frame.data]);
-      settleCursor(e, frame.cursor, session);
+      settleCursor(e, 'messages', frame.cursor, session);
+      return;
+    case 'messageRevoked':
+    case 'messageModified':
+      await applyMessagePush(e, frame);
+      // Settled only once this session caught up with the change stream.
+      if (frame.cursor !== undefined && session === e.syncedSession && session === e.session) {
+        settleCursor(e, 'changes', frame.cursor, session);
+      }
       return;
     case 'conversationRead': {
       const { conversationID, readSequence } = frame.data;

@@ -150,3 +150,59 @@ test('pushes lost to a dead network are caught up once after the client reconnec
   await aliceCtx.close();
   await bobCtx.close();
 });
+
+test('recalls and edits made while the network was down reach the open chat once it is back', async () => {
+  const erinCtx = await browser.newContext();
+  const frankCtx = await browser.newContext();
+  const viaProxy = Object.assign(Object.create(server) as E2EServer, { url: proxy.url });
+  const erin = await openUserPage(erinCtx, viaProxy, 'erin', 'frank');
+  const frank = await openUserPage(frankCtx, server, 'frank', 'erin');
+  const chat = erin.locator('im-chat');
+
+  for (const text of ['recall me', 'edit me', 'keep me']) {
+    await frank.evaluate(
+      `(async () => {
+        const chat = window.__chat;
+        const m = chat.createTextMessage({ to: 'erin', conversationType: 'C2C', payload: { text: ${JSON.stringify(text)} } });
+        const res = await chat.sendMessage(m);
+        (window.__sent ??= {})[${JSON.stringify(text)}] = res.data.message;
+      })()`,
+    );
+    await chat.getByText(text, { exact: true }).waitFor();
+  }
+
+  // Dark, then cut: erin's socket never hears of the recall and the edit.
+  proxy.forwarding = false;
+  await frank.evaluate(`(async () => {
+    const chat = window.__chat;
+    await chat.revokeMessage(window.__sent['recall me']);
+    const m = window.__sent['edit me'];
+    m.payload.text = 'edited while away';
+    await chat.modifyMessage(m);
+  })()`);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await chat.getByText('recall me', { exact: true }).count(), 1, 'not heard yet');
+  proxy.cut();
+  proxy.forwarding = true;
+  await erin.waitForFunction(() => (window as any).__chat.getNetState() !== 'connected', null, {
+    timeout: 10000,
+  });
+  await erin.waitForFunction(() => (window as any).__chat.isReady() === true, null, {
+    timeout: 30000,
+  });
+
+  await chat.getByText('edited while away', { exact: true }).waitFor({ timeout: 20000 });
+  await chat.getByText('frank recalled a message').waitFor({ timeout: 20000 });
+  assert.equal(await chat.getByText('recall me', { exact: true }).count(), 0);
+  assert.equal(await chat.getByText('edit me', { exact: true }).count(), 0);
+  assert.equal(await chat.getByText('keep me', { exact: true }).count(), 1);
+  await new Promise((r) => setTimeout(r, 300));
+  const events: Record<string, string[]> = await erin.evaluate(`(() => {
+    const ids = (name) => window.__events.filter((e) => e.name === name)
+      .flatMap((e) => e.data).map((m) => m.payload.text ?? m.ID);
+    return { revoked: ids('MESSAGE_REVOKED').length, modified: ids('MESSAGE_MODIFIED') };
+  })()`);
+  assert.deepEqual(events, { revoked: 1, modified: ['edited while away'] }, 'each event once');
+  await erinCtx.close();
+  await frankCtx.close();
+});

@@ -183,6 +183,101 @@ describe('Engine with a scripted server', () => {
     rpc.close();
   });
 
+  it('catches up recalls and edits made while it was away, each once', async () => {
+    const { me, f, rpc, events, received, config } = setup();
+    const m = (seq: number) => msg(seq, 'peer', me);
+    const changed = (name: string) =>
+      events.filter((e) => e.name === name).flatMap((e) => (e.data as Message[]).map((x) => x.ID));
+    const info = () =>
+      rpc.call<{ cursor: number; changeCursor: number | null }>('im:debug', { action: 'info' });
+    await rpc.call('attach', { rpc: 1, tabID: 't', config });
+    const login = rpc.call('login', { userID: me, userSig: 'sig' });
+    await until(() => f.sockets.length === 1);
+    f.last().open();
+    f.last().acceptLogin(5, 10);
+    await login;
+    await answerLists(f.last(), [], me);
+    expect(f.last().ops()).to.not.include('syncChanges', 'a first login starts at its cursor');
+    for (let i = 0; i < 100 && (await info()).changeCursor !== 10; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await info()).changeCursor).to.equal(10);
+    f.last().receive({ push: 'message', cursor: 6, data: m(6) });
+    f.last().receive({ push: 'message', cursor: 7, data: m(7) });
+    await until(() => received().length === 2);
+    // Recalled while connected: pushed with its change cursor.
+    const recalled = { ...m(6), isRevoked: true, revoker: 'peer', payload: {} };
+    f.last().receive({ push: 'messageRevoked', cursor: 11, data: { message: recalled } });
+    await until(() => changed(EVENT.MESSAGE_REVOKED).length === 1);
+
+    // Away: m(7) is edited. The pushed change cursor 11 had not settled, so the catch-up
+    // starts from 10 and the recall comes again: the cache shows it already, no second event.
+    f.last().serverClose(1006);
+    await until(() => f.sockets.length === 2, 3000);
+    const s = f.last();
+    s.open();
+    s.acceptLogin(7, 12);
+    await until(() => s.ops().includes('sync'));
+    s.answer('sync', { messages: [], cursor: 7, isCompleted: true });
+    await until(() => s.ops().includes('syncChanges'));
+    expect(s.sent.find((x) => x.op === 'syncChanges')!.data).to.deep.equal({ cursor: 10 });
+    const edited = { ...m(7), isModified: true, version: 1, payload: { text: 'edited' } };
+    s.answer('syncChanges', {
+      changes: [
+        { cursor: 11, message: recalled },
+        { cursor: 12, message: edited },
+      ],
+      cursor: 12,
+      isCompleted: true,
+    });
+    await answerLists(s, [conversation(m(7), 0)], me);
+    await until(() => changed(EVENT.MESSAGE_MODIFIED).length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(changed(EVENT.MESSAGE_REVOKED)).to.deep.equal([m(6).ID]);
+    expect(changed(EVENT.MESSAGE_MODIFIED)).to.deep.equal([m(7).ID]);
+    expect((await info()).changeCursor).to.equal(12);
+    const cache = await Cache.open(config);
+    const cached = await cache.loadMessages('C2Cpeer');
+    expect(cached.map((x) => [x.ID, x.isRevoked, x.isModified, x.payload])).to.deep.equal([
+      [m(6).ID, true, false, {}],
+      [m(7).ID, false, true, { text: 'edited' }],
+    ]);
+    cache.close();
+
+    // The next catch-up asks from 12.
+    s.serverClose(1006);
+    await until(() => f.sockets.length === 3, 3000);
+    const t = f.last();
+    t.open();
+    t.acceptLogin(7, 12);
+    await until(() => t.ops().includes('sync'));
+    t.answer('sync', { messages: [], cursor: 7, isCompleted: true });
+    await until(() => t.ops().includes('syncChanges'));
+    expect(t.sent.find((x) => x.op === 'syncChanges')!.data).to.deep.equal({ cursor: 12 });
+    rpc.close();
+  });
+
+  it('does not ask a protocol 1 server for changes', async () => {
+    const { me, f, rpc, config } = setup();
+    await rpc.call('attach', { rpc: 1, tabID: 't', config });
+    const login = rpc.call('login', { userID: me, userSig: 'sig' });
+    await until(() => f.sockets.length === 1);
+    f.last().open();
+    f.last().acceptLogin(5);
+    await login;
+    await answerLists(f.last(), [], me);
+    f.last().serverClose(1006);
+    await until(() => f.sockets.length === 2, 3000);
+    const s = f.last();
+    s.open();
+    s.acceptLogin(5);
+    await until(() => s.ops().includes('sync'));
+    s.answer('sync', { messages: [], cursor: 5, isCompleted: true });
+    await answerLists(s, [], me);
+    expect(s.ops()).to.not.include('syncChanges');
+    rpc.close();
+  });
+
   it('does not emit MESSAGE_RECEIVED for its own sends, even when sync returns them', async () => {
     const { me, f, rpc, received, config } = setup();
     await rpc.call('attach', { rpc: 1, tabID: 't', config });

@@ -45,13 +45,14 @@ export class FakeSocket implements SocketLike {
     this.receive(error ? { id: req.id, ...error } : { id: req.id, code: 0, data });
   }
 
-  acceptLogin(cursor = 0): void {
+  /** A protocol 1 login, or a protocol 2 one when it names a change cursor. */
+  acceptLogin(cursor = 0, changeCursor?: number): void {
     this.answer('login', {
       userID: 'u',
       tinyID: 7,
       serverTime: Math.floor(Date.now() / 1000),
       cursor,
-      protocol: 1,
+      ...(changeCursor === undefined ? { protocol: 1 } : { changeCursor, protocol: 2 }),
     });
   }
 
