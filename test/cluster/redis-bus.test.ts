@@ -23,8 +23,8 @@ describe('Redis bus', { skip: !env }, () => {
   let one: RedisBus;
   let two: RedisBus;
   let admin: Redis;
+  const prefix = `bus_${randomBytes(4).toString('hex')}:`;
   before(async () => {
-    const prefix = `bus_${randomBytes(4).toString('hex')}:`;
     one = await RedisBus.open({ url: env!.redisURL, prefix, nodeID: 'one' });
     two = await RedisBus.open({ url: env!.redisURL, prefix, nodeID: 'two' });
     admin = new Redis(env!.redisURL);
@@ -56,6 +56,35 @@ describe('Redis bus', { skip: !env }, () => {
       'the other node gets both, in order',
     );
     for (const stop of stops) stop();
+  });
+
+  test('a stalled Redis does not stall the publisher past its timeout', async () => {
+    const errors: unknown[] = [];
+    const impatient = await RedisBus.open({
+      url: env!.redisURL,
+      prefix,
+      nodeID: 'impatient',
+      publishTimeoutMs: 100,
+      onError: (error) => errors.push(error),
+    });
+    const there: BusEvent[] = [];
+    const stop = two.subscribe((e) => there.push(e));
+    try {
+      await admin.call('CLIENT', 'PAUSE', '1000', 'ALL');
+      const started = Date.now();
+      await impatient.publish(push('u4', 'late'));
+      assert.ok(Date.now() - started < 800, 'settled at its timeout, not when Redis came back');
+      assert.match(String(errors[0]), /did not take a publish within 100 ms/);
+      for (let i = 0; i < 150 && there.length === 0; i++) await sleep(20);
+      assert.deepEqual(
+        there.map((e) => e.userID),
+        ['u4'],
+        'still delivered once Redis is back',
+      );
+    } finally {
+      stop();
+      await impatient.close();
+    }
   });
 
   test('the publishing node delivers its own event once, not again from Redis', async () => {

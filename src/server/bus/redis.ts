@@ -32,6 +32,11 @@ export interface RedisOptions {
   nodeTTLms?: number;
   /** Called when this node's subscription was interrupted and events may have been lost. */
   onGap?: () => void;
+  /**
+   * How long publish() waits for Redis to take an event before it settles anyway (Redis down or
+   * stalled: the event stays queued, and the other nodes' subscriptions see the gap). Default 2000.
+   */
+  publishTimeoutMs?: number;
   /** Errors of the background work (publishing, heartbeats). Default: ignored. */
   onError?: (error: unknown) => void;
 }
@@ -73,7 +78,10 @@ export class RedisBus implements Bus {
     private readonly options: RedisOptions,
   ) {
     this.channel = `${prefix}bus`;
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 2000;
   }
+
+  private readonly publishTimeoutMs: number;
 
   static async open(options: RedisOptions): Promise<RedisBus> {
     const prefix = options.prefix ?? 'imkit:';
@@ -105,8 +113,9 @@ export class RedisBus implements Bus {
 
   /**
    * Delivers to this node's sockets at once and settles when Redis has taken the event (PUBLISH
-   * answered: every subscribed node has it), or has failed to. A service that answers a request
-   * only after this (a send's ack) never acknowledges what a crash of this node could still lose.
+   * answered: every subscribed node has it), has failed to, or has not answered within
+   * `publishTimeoutMs`. A service that answers a request only after this (a send's ack) does not
+   * acknowledge what a crash of this node right after could still lose, while Redis is up.
    */
   publish(event: BusEvent): Promise<void> {
     for (const handler of this.handlers) handler(event);
@@ -125,9 +134,23 @@ export class RedisBus implements Bus {
     const waiting = this.waiting;
     this.pending = [];
     this.waiting = [];
+    let settled = false;
     const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       for (const resolve of waiting) resolve();
     };
+    // A stalled Redis must not stall every send of this node: past the timeout the senders are
+    // answered (their messages are committed; the subscribers' gap handling catches up).
+    const timer = setTimeout(() => {
+      if (settled) return;
+      this.options.onError?.(
+        new Error(`Redis did not take a publish within ${this.publishTimeoutMs} ms`),
+      );
+      settle();
+    }, this.publishTimeoutMs);
+    timer.unref();
     if (events.length === 0 || this.closed) {
       settle();
       return;
