@@ -428,9 +428,9 @@ export class SqliteStorage implements Storage {
    * Group commit: appends that arrive in the same turn of the event loop are written in ONE
    * transaction. Each promise settles only after the commit and the fsync of the WAL that follows
    * it (wal-sync.ts: on the thread pool, shared by the whole batch and by the batches committed
-   * while it ran), so an acknowledged message is durable. The batch runs without savepoints first; if any append throws, that
-   * transaction is rolled back and the batch runs again with a savepoint per append, so one failure
-   * does not undo the others.
+   * while it ran), so an acknowledged message is durable. The batch runs without savepoints
+   * first; if any append throws, that transaction is rolled back and the batch runs again with a
+   * savepoint per append, so one failure does not undo the others.
    */
   appendMessage(app: number, message: NewMessage, participants: string[]): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
