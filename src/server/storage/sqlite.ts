@@ -179,7 +179,7 @@ export class SqliteStorage implements Storage {
   constructor(options: SqliteOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
+    const journal = this.db.pragma('journal_mode = WAL', { simple: true });
     // Acknowledged means durable: FULL syncs the WAL on every commit.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -187,8 +187,9 @@ export class SqliteStorage implements Storage {
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')`).run();
     this.migrate();
     // A file's append batches commit without the fsync inside COMMIT and wait for an fsync of
-    // the WAL on the thread pool instead (wal-sync.ts); every other write keeps FULL.
-    if (options.file !== ':memory:') {
+    // the WAL on the thread pool instead (wal-sync.ts); every other write keeps FULL. Where the
+    // file system refuses WAL mode (no shared memory), every commit syncs inline as before.
+    if (options.file !== ':memory:' && journal === 'wal') {
       // Checkpoints run on a thread of their own (sqlite-checkpointer.ts); SQLite's own come back
       // if that thread fails.
       this.db.pragma('wal_autocheckpoint = 0');
