@@ -39,8 +39,8 @@ describe('Redis bus', { skip: !env }, () => {
     const there: BusEvent[] = [];
     const stops = [one.subscribe((e) => here.push(e)), two.subscribe((e) => there.push(e))];
 
-    // Redis answers nobody for 400 ms: the event cannot reach it before then.
-    await admin.call('CLIENT', 'PAUSE', '400', 'ALL');
+    // Redis answers nobody for a second: the event cannot reach it before then.
+    await admin.call('CLIENT', 'PAUSE', '1000', 'ALL');
     let settled = false;
     const published = one.publish(push('u1', 'first')).then(() => (settled = true));
     const second = one.publish(push('u2', 'second'));
