@@ -722,7 +722,8 @@ export type ConversationPush =
 /** Pushes of the group model (issue 5). */
 export type GroupPush =
   /** A group system notice (application, its result, invitation, kick, dismissal, role): MESSAGE_RECEIVED in @TIM#SYSTEM. */
-  | { push: 'groupSystemNotice'; data: import('./types.js').Message }
+  /** `cursor` (from protocol 2): the notice's position in the change stream (syncChanges). */
+  | { push: 'groupSystemNotice'; cursor?: number; data: import('./types.js').Message }
   /** The full attribute map after a change (GROUP_ATTRIBUTES_UPDATED). */
   | {
       push: 'groupAttributesUpdated';
@@ -774,7 +775,10 @@ export interface SyncResult {
   cursor: number;
   isCompleted: boolean;
 }
-/** Recalled and modified messages in their current state, oldest change first. */
+/**
+ * Recalled and modified messages in their current state, and group system notices (conversation
+ * @TIM#SYSTEM), oldest change first.
+ */
 export interface SyncChangesResult {
   changes: { cursor: number; message: import('./types.js').Message }[];
   cursor: number;

@@ -39,6 +39,8 @@ export class EngineData {
   changeCursor: number | undefined;
   instanceID = '';
   tinyID = 0;
+  /** Group system notices delivered by this engine (engine-groups.ts applyNotice). */
+  readonly notices = new BoundedSet<string>(1000);
   /** Message IDs sent through this engine (no MESSAGE_RECEIVED for them here). */
   readonly ownSent = new BoundedSet<string>(2000);
   private readonly seen = new BoundedSet<string>(10_000);

@@ -7,7 +7,7 @@
  * it itself (GROUP_LIST_UPDATED, GROUP_ATTRIBUTES_UPDATED, GROUP_COUNTER_UPDATED).
  */
 import { EVENT } from '../protocol/constants.js';
-import type { Group, Topic } from '../protocol/types.js';
+import type { Group, Message, Topic } from '../protocol/types.js';
 import type { Op, PushFrame } from '../protocol/wire.js';
 import { validate, type Handler } from './api-util.js';
 import type { Engine } from './engine.js';
@@ -154,12 +154,26 @@ export const groupHandlers: Record<string, Handler> = {
   getJoinedCommunityList: plain('getJoinedCommunityList'),
 };
 
-/** Group pushes (wire.ts GroupPush); true when handled. */
+/**
+ * A group system notice, pushed or from the change stream (sync.ts): MESSAGE_RECEIVED once per
+ * notice. The cached @TIM#SYSTEM list (getMessageList offline) remembers the ones delivered, so a
+ * notice the catch-up reads again after a restart is not told twice.
+ */
+export async function applyNotice(e: Engine, raw: Message): Promise<void> {
+  const m = e.data.normalize(raw);
+  if (e.data.notices.has(m.ID)) return;
+  e.data.notices.add(m.ID);
+  const cached = await e.data.cache?.loadMessages(SYSTEM_CONVERSATION);
+  if (cached?.some((x) => x.ID === m.ID)) return;
+  await e.data.cache?.appendMessages(SYSTEM_CONVERSATION, [m]);
+  e.broadcast(EVENT.MESSAGE_RECEIVED, [m]);
+}
+
+const SYSTEM_CONVERSATION = '@TIM#SYSTEM';
+
+/** Group pushes (wire.ts GroupPush) but notices (applyNotice); true when handled. */
 export function applyGroupPush(e: Engine, frame: PushFrame): boolean {
   switch (frame.push) {
-    case 'groupSystemNotice':
-      e.broadcast(EVENT.MESSAGE_RECEIVED, [frame.data]);
-      return true;
     case 'groupAttributesUpdated':
       e.broadcast(EVENT.GROUP_ATTRIBUTES_UPDATED, frame.data);
       return true;

@@ -19,7 +19,7 @@ import { EVENT } from '../protocol/constants.js';
 import type { Conversation, Group, Profile } from '../protocol/types.js';
 import type { LoginResult, PushFrame, SyncChangesResult, SyncResult } from '../protocol/wire.js';
 import type { Engine } from './engine.js';
-import { applyGroupPush, dropGroupConversations } from './engine-groups.js';
+import { applyGroupPush, applyNotice, dropGroupConversations } from './engine-groups.js';
 import { applySyncedChange } from './message-updates.js';
 import { applyMessagePush } from './pushes.js';
 import { applyConversationPush, refreshConversationGroups } from './engine-conversations.js';
@@ -79,9 +79,10 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
 }
 
 /**
- * Recalls and edits since the stored change cursor, a page at a time, each applied like its push
- * (cached copy, the conversation's last message, MESSAGE_REVOKED / MESSAGE_MODIFIED) unless the
- * cache already shows it. A first login starts from the login's change cursor; a server that
+ * The change stream since the stored change cursor, a page at a time: recalls and edits, each
+ * applied like its push (cached copy, the conversation's last message, MESSAGE_REVOKED /
+ * MESSAGE_MODIFIED) unless the cache already shows it, and group system notices
+ * (MESSAGE_RECEIVED once each). A first login starts from the login's change cursor; a server that
  * names none (protocol 1) is not asked.
  */
 async function catchUpChanges(e: Engine, login: LoginResult): Promise<void> {
@@ -94,7 +95,10 @@ async function catchUpChanges(e: Engine, login: LoginResult): Promise<void> {
   let cursor = data.changeCursor;
   for (let page = 0; page < 100_000; page++) {
     const res = await conn.request<SyncChangesResult>('syncChanges', { cursor });
-    for (const { message } of res.changes) await applySyncedChange(e, message);
+    for (const { message } of res.changes) {
+      if (message.conversationType === '@TIM#SYSTEM') await applyNotice(e, message);
+      else await applySyncedChange(e, message);
+    }
     const next = Math.max(res.cursor, ...res.changes.map((c) => c.cursor));
     await data.advanceChangeCursor(next);
     if (res.isCompleted || next <= cursor) break;
@@ -149,7 +153,9 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       return;
     case 'messageRevoked':
     case 'messageModified':
-      await applyMessagePush(e, frame);
+    case 'groupSystemNotice':
+      if (frame.push === 'groupSystemNotice') await applyNotice(e, frame.data);
+      else await applyMessagePush(e, frame);
       // Settled only once this session caught up with the change stream.
       if (frame.cursor !== undefined && session === e.syncedSession && session === e.session) {
         settleCursor(e, 'changes', frame.cursor, session);

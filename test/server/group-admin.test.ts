@@ -47,6 +47,75 @@ const noticeOf = async (c: TestClient, operationType: number): Promise<Notice> =
   }
 };
 
+describe('group system notices are stored', () => {
+  test('a member kicked while offline gets the notice from the change stream and in @TIM#SYSTEM', async () => {
+    const owner = await client('o');
+    const memberID = uid('m');
+    let member = await client('m', memberID);
+    const { group } = await owner.request<{ group: Group }>('createGroup', {
+      name: 'notices',
+      type: 'Public',
+      memberList: [{ userID: memberID }],
+    });
+    // Online: the notice of the invitation is pushed with its change cursor.
+    const invited = await member.nextPush('groupSystemNotice');
+    assert.ok(invited.cursor! > 0);
+    const since = invited.cursor!;
+    await member.terminate();
+
+    await owner.request('deleteGroupMember', { groupID: group.groupID, userIDList: [memberID] });
+    const bystander = await client('b');
+
+    member = await client('m', memberID);
+    const page = await member.request('syncChanges', { cursor: since });
+    const notices = page.changes.map((ch: { cursor: number; message: Notice }) => ch.message);
+    assert.deepEqual(
+      notices.map((n: Notice) => [n.type, n.conversationID, n.payload.operationType, n.to]),
+      [['TIMGroupSystemNoticeElem', '@TIM#SYSTEM', 4, memberID]],
+    );
+    assert.equal(notices[0].payload.operatorID, owner.userID);
+    assert.equal(page.cursor, page.changes[0].cursor);
+    // The system conversation's history holds both, oldest first, and pages.
+    const history = await member.request<MessageListResult>('getMessageList', {
+      conversationID: '@TIM#SYSTEM',
+    });
+    assert.deepEqual(
+      history.messageList.map((m) => (m as Notice).payload.operationType),
+      [7, 4],
+    );
+    assert.equal(history.isCompleted, true);
+    const older = await member.request<MessageListResult>('getMessageList', {
+      conversationID: '@TIM#SYSTEM',
+      count: 1,
+    });
+    assert.deepEqual(
+      older.messageList.map((m) => m.ID),
+      [notices[0].ID],
+    );
+    assert.equal(older.isCompleted, false);
+    const first = await member.request<MessageListResult>('getMessageList', {
+      conversationID: '@TIM#SYSTEM',
+      count: 1,
+      nextReqMessageID: older.nextReqMessageID,
+    });
+    assert.deepEqual(
+      first.messageList.map((m) => m.ID),
+      [invited.data.ID],
+    );
+    // Nobody else's.
+    const theirs = await bystander.request('syncChanges', { cursor: 0 });
+    assert.ok(
+      !theirs.changes.some(
+        (ch: { message: Message }) => ch.message.type === 'TIMGroupSystemNoticeElem',
+      ),
+    );
+    const none = await bystander.request<MessageListResult>('getMessageList', {
+      conversationID: '@TIM#SYSTEM',
+    });
+    assert.deepEqual(none.messageList, []);
+  });
+});
+
 describe('group administration', () => {
   test('applications: notices to owner and admins, first handler wins (10024), join tip', async () => {
     const [owner, admin, applicant] = await Promise.all(['o', 'a', 'p'].map((p) => client(p)));

@@ -257,6 +257,62 @@ describe('Engine with a scripted server', () => {
     rpc.close();
   });
 
+  it('tells each group system notice once, pushed or caught up', async () => {
+    const { me, f, rpc, events, config } = setup();
+    const notice = (n: number): Message => ({
+      ...MESSAGE_DEFAULTS,
+      ID: `notice-${n}`,
+      type: 'TIMGroupSystemNoticeElem',
+      payload: { operationType: 4, operatorID: 'owner', groupProfile: { groupID: 'g1' } },
+      conversationID: '@TIM#SYSTEM',
+      conversationType: '@TIM#SYSTEM',
+      to: me,
+      from: '@TIM#SYSTEM',
+      time: 1_700_000_000 + n,
+    });
+    const told = () =>
+      events
+        .filter((e) => e.name === EVENT.MESSAGE_RECEIVED)
+        .flatMap((e) => (e.data as Message[]).map((x) => x.ID));
+    await rpc.call('attach', { rpc: 1, tabID: 't', config });
+    const login = rpc.call('login', { userID: me, userSig: 'sig' });
+    await until(() => f.sockets.length === 1);
+    f.last().open();
+    f.last().acceptLogin(5, 10);
+    await login;
+    await answerLists(f.last(), [], me);
+    f.last().receive({ push: 'groupSystemNotice', cursor: 11, data: notice(11) });
+    await until(() => told().length === 1);
+
+    f.last().serverClose(1006);
+    await until(() => f.sockets.length === 2, 3000);
+    const s = f.last();
+    s.open();
+    s.acceptLogin(5, 12);
+    await until(() => s.ops().includes('sync'));
+    s.answer('sync', { messages: [], cursor: 5, isCompleted: true });
+    await until(() => s.ops().includes('syncChanges'));
+    s.answer('syncChanges', {
+      changes: [
+        { cursor: 11, message: notice(11) },
+        { cursor: 12, message: notice(12) },
+      ],
+      cursor: 12,
+      isCompleted: true,
+    });
+    await answerLists(s, [], me);
+    await until(() => told().length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(told()).to.deep.equal(['notice-11', 'notice-12']);
+    const cache = await Cache.open(config);
+    expect((await cache.loadMessages('@TIM#SYSTEM')).map((x) => x.ID)).to.deep.equal([
+      'notice-11',
+      'notice-12',
+    ]);
+    cache.close();
+    rpc.close();
+  });
+
   it('does not ask a protocol 1 server for changes', async () => {
     const { me, f, rpc, config } = setup();
     await rpc.call('attach', { rpc: 1, tabID: 't', config });

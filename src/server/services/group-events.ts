@@ -4,15 +4,22 @@
  *   any message (a sequence, a cursor, synced after a disconnect), excluded from unread counts
  *   (Tencent, web >= 2.20), pushed to every member. AVChatRoom groups store no history: their tips
  *   go out to the members' open sockets only (`onlineMessage`).
- * - group system notices (TIMGroupSystemNoticeElem, conversation @TIM#SYSTEM): pushed to the users
+ * - group system notices (TIMGroupSystemNoticeElem, conversation @TIM#SYSTEM): stored for the users
  *   concerned (applications to the owner and admins, the result to the applicant, kick, dismissal,
- *   invitation and role changes to the member). Notices are not stored: the durable state behind
- *   them is the group list (groupListChanged) and getGroupApplicationList.
+ *   invitation and role changes to the member) as one change of the change stream, then pushed
+ *   with its change cursor. A device that was offline gets them from `syncChanges`; the
+ *   @TIM#SYSTEM conversation's history (getMessageList) pages them.
  */
 import { randomBytes } from 'node:crypto';
 import { MESSAGE_DEFAULTS, type Group, type Message } from '../../protocol/types.js';
 import { GROUP_RULES } from '../../protocol/group-rules.js';
-import { groupKey, type GroupRecord, type StoredMessage } from '../storage/types.js';
+import {
+  groupKey,
+  type GroupRecord,
+  type NewSystemNotice,
+  type StoredMessage,
+  type SystemNoticeRecord,
+} from '../storage/types.js';
 import { pushTo, type ServiceDeps } from './deps.js';
 import { messageView } from './views.js';
 
@@ -110,7 +117,25 @@ export async function groupTip(
   }));
 }
 
-/** A group system notice to `userIDs` (all of their sockets). */
+/** A stored group system notice as its recipient sees it (conversation @TIM#SYSTEM). */
+export function noticeView(notice: SystemNoticeRecord): Message {
+  return {
+    ...MESSAGE_DEFAULTS,
+    ID: notice.ID,
+    type: 'TIMGroupSystemNoticeElem',
+    payload: notice.payload,
+    conversationID: '@TIM#SYSTEM',
+    conversationType: '@TIM#SYSTEM',
+    to: notice.userID,
+    from: '@TIM#SYSTEM',
+    flow: 'in',
+    time: notice.time,
+    status: 'success',
+    clientTime: notice.time,
+  };
+}
+
+/** A group system notice to `userIDs`: stored as one change, then pushed to all their sockets. */
 export async function groupNotice(
   deps: ServiceDeps,
   app: number,
@@ -118,34 +143,27 @@ export async function groupNotice(
   group: Group | GroupRecord,
   notice: { operationType: number; operatorID: string; handleMessage?: string },
 ): Promise<void> {
-  const now = deps.now();
-  const ID = randomID('notice');
-  const groupProfile = {
-    groupID: group.groupID,
-    name: group.name,
-    type: group.type,
-    avatar: group.avatar,
-  };
-  for (const userID of new Set(userIDs)) {
-    const data: Message = {
-      ...MESSAGE_DEFAULTS,
-      ID,
-      type: 'TIMGroupSystemNoticeElem',
-      payload: {
-        operationType: notice.operationType,
-        operatorID: notice.operatorID,
-        groupProfile,
-        handleMessage: notice.handleMessage ?? '',
+  const users = [...new Set(userIDs)];
+  if (users.length === 0) return;
+  const stored: NewSystemNotice = {
+    ID: randomID('notice'),
+    payload: {
+      operationType: notice.operationType,
+      operatorID: notice.operatorID,
+      groupProfile: {
+        groupID: group.groupID,
+        name: group.name,
+        type: group.type,
+        avatar: group.avatar,
       },
-      conversationID: '@TIM#SYSTEM',
-      conversationType: '@TIM#SYSTEM',
-      to: userID,
-      from: '@TIM#SYSTEM',
-      flow: 'in',
-      time: now,
-      status: 'success',
-      clientTime: now,
-    };
-    await pushTo(deps, app, [userID], { push: 'groupSystemNotice', data });
-  }
+      handleMessage: notice.handleMessage ?? '',
+    },
+    time: deps.now(),
+  };
+  const changeSeq = await deps.storage.addSystemNotice(app, users, stored);
+  await pushTo(deps, app, users, (userID) => ({
+    push: 'groupSystemNotice',
+    cursor: changeSeq,
+    data: noticeView({ ...stored, userID, changeSeq }),
+  }));
 }

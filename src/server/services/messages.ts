@@ -40,6 +40,7 @@ import { noSendLimits, SEND_FREQUENCY_LIMIT, type SendLimits } from '../limits.j
 import { c2cKey, groupKey, type StoredMessage } from '../storage/types.js';
 import { isParticipant, requireMayPost, resolveConversation, viewsFor } from './access.js';
 import { pushTo, type Caller, type ServiceDeps } from './deps.js';
+import { noticeView } from './group-events.js';
 import { PayloadService } from './payloads.js';
 import { messageView } from './views.js';
 
@@ -309,9 +310,7 @@ export class MessageService {
   async getMessageList(caller: Caller, data: OpData<'getMessageList'>): Promise<MessageListResult> {
     const { storage } = this.deps;
     const app = caller.app;
-    if (data.conversationID === '@TIM#SYSTEM') {
-      return { messageList: [], nextReqMessageID: '', isCompleted: true };
-    }
+    if (data.conversationID === '@TIM#SYSTEM') return this.systemHistory(caller, data);
     const conv = await resolveConversation(this.deps, caller, data.conversationID);
     const count = data.count ?? LIMITS.messageListPage;
     let beforeSeq: number | undefined;
@@ -336,19 +335,49 @@ export class MessageService {
     };
   }
 
-  /** Recalls and modifications after the client's change cursor, a page at a time. */
+  /**
+   * The change stream after the client's change cursor, a page at a time: recalled and modified
+   * messages in their current state, and the user's group system notices, in change order.
+   */
   async syncChanges(caller: Caller, data: OpData<'syncChanges'>): Promise<SyncChangesResult> {
-    const rows = await this.deps.storage.syncChanges(
-      caller.app,
-      caller.userID,
-      data.cursor,
-      LIMITS.syncPage + 1,
-    );
-    const page = rows.slice(0, LIMITS.syncPage);
+    const { storage } = this.deps;
+    const limit = LIMITS.syncPage;
+    const [changed, notices] = await Promise.all([
+      storage.syncChanges(caller.app, caller.userID, data.cursor, limit + 1),
+      storage.syncSystemNotices(caller.app, caller.userID, data.cursor, limit + 1),
+    ]);
+    const merged = [
+      ...changed.map((m) => ({ cursor: m.changeSeq, message: messageView(m, caller.userID) })),
+      ...notices.map((n) => ({ cursor: n.changeSeq, message: noticeView(n) })),
+    ].sort((a, b) => a.cursor - b.cursor);
+    const page = merged.slice(0, limit);
     return {
-      changes: page.map((m) => ({ cursor: m.changeSeq, message: messageView(m, caller.userID) })),
-      cursor: page.at(-1)?.changeSeq ?? data.cursor,
-      isCompleted: rows.length <= LIMITS.syncPage,
+      changes: page,
+      cursor: page.at(-1)?.cursor ?? data.cursor,
+      // Each source gave up to limit + 1: more than a page in all means either has more.
+      isCompleted: merged.length <= limit,
+    };
+  }
+
+  /** The @TIM#SYSTEM conversation's history: the user's group system notices, oldest first. */
+  private async systemHistory(
+    caller: Caller,
+    data: OpData<'getMessageList'>,
+  ): Promise<MessageListResult> {
+    const { storage } = this.deps;
+    const count = data.count ?? LIMITS.messageListPage;
+    let beforeSeq: number | undefined;
+    if (data.nextReqMessageID) {
+      const from = await storage.findSystemNotice(caller.app, caller.userID, data.nextReqMessageID);
+      if (!from) throw invalid(`message ${data.nextReqMessageID} not found in @TIM#SYSTEM`);
+      beforeSeq = from.changeSeq;
+    }
+    const rows = await storage.systemNoticeHistory(caller.app, caller.userID, beforeSeq, count + 1);
+    const page = rows.slice(0, count).reverse();
+    return {
+      messageList: page.map(noticeView),
+      nextReqMessageID: page[0]?.ID ?? '',
+      isCompleted: rows.length <= count,
     };
   }
 

@@ -17,13 +17,16 @@ import * as pgGroups from './pg-groups.js';
 import { PgRelations } from './pg-relations.js';
 import { planExtensionWrites, type ExtensionRow } from './extension-plan.js';
 import {
+  NOTICE_COLUMNS,
   PROFILE_COLUMNS,
   newMessageValues,
   toApp,
   toMessage,
+  toNotice,
   toUser,
   type AppRow,
   type MessageRow,
+  type NoticeRow,
   type UserRow,
 } from './rows.js';
 import type {
@@ -37,10 +40,12 @@ import type {
   MediaRecord,
   MentionRecord,
   NewMessage,
+  NewSystemNotice,
   ProfilePatch,
   ReactionRow,
   Storage,
   StoredMessage,
+  SystemNoticeRecord,
   UserRecord,
 } from './types.js';
 
@@ -721,6 +726,69 @@ export class PgStorage implements Storage {
         limit,
       ])
     ).map(toMessage);
+  }
+
+  async addSystemNotice(app: number, userIDs: string[], notice: NewSystemNotice): Promise<number> {
+    return this.db.tx(async (sql) => {
+      const change = (await sql.one<{ value: number }>(NEXT_CHANGE, []))!.value;
+      await sql.run(
+        `INSERT INTO system_notices (app_id, user_id, change_seq, msg_id, payload, time)
+         SELECT $1::bigint, u.user_id, $2::bigint, $3::text, $4::text, $5::bigint
+         FROM unnest($6::text[]) AS u (user_id)`,
+        [
+          app,
+          change,
+          notice.ID,
+          JSON.stringify(notice.payload),
+          notice.time,
+          [...new Set(userIDs)],
+        ],
+      );
+      return change;
+    });
+  }
+
+  async syncSystemNotices(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]> {
+    return (
+      await this.db.query<NoticeRow>(
+        `SELECT ${NOTICE_COLUMNS} FROM system_notices
+         WHERE app_id = $1 AND user_id = $2 AND change_seq > $3 ORDER BY change_seq LIMIT $4`,
+        [app, userID, changeCursor, limit],
+      )
+    ).map(toNotice);
+  }
+
+  async systemNoticeHistory(
+    app: number,
+    userID: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]> {
+    return (
+      await this.db.query<NoticeRow>(
+        `SELECT ${NOTICE_COLUMNS} FROM system_notices
+         WHERE app_id = $1 AND user_id = $2 AND change_seq < $3 ORDER BY change_seq DESC LIMIT $4`,
+        [app, userID, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
+      )
+    ).map(toNotice);
+  }
+
+  async findSystemNotice(
+    app: number,
+    userID: string,
+    ID: string,
+  ): Promise<SystemNoticeRecord | null> {
+    const row = await this.db.one<NoticeRow>(
+      `SELECT ${NOTICE_COLUMNS} FROM system_notices
+       WHERE app_id = $1 AND user_id = $2 AND msg_id = $3`,
+      [app, userID, ID],
+    );
+    return row ? toNotice(row) : null;
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   TopicRecord,
   MemberRecord,
   StoredMessage,
+  SystemNoticeRecord,
   UserConversationRecord,
   UserRecord,
 } from './types.js';
@@ -373,4 +374,25 @@ export function newMessageValues(message: NewMessage): unknown[] {
     message.excludedFromUnreadCount ? 1 : 0,
     message.excludedFromLastMessage ? 1 : 0,
   ];
+}
+
+/** A system_notices row (group system notices, schema version 6). */
+export interface NoticeRow {
+  user_id: string;
+  change_seq: number;
+  msg_id: string;
+  payload: string;
+  time: number;
+}
+
+export const NOTICE_COLUMNS = 'user_id, change_seq, msg_id, payload, time';
+
+export function toNotice(row: NoticeRow): SystemNoticeRecord {
+  return {
+    userID: row.user_id,
+    changeSeq: row.change_seq,
+    ID: row.msg_id,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    time: row.time,
+  };
 }

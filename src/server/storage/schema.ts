@@ -414,6 +414,9 @@ CREATE TABLE IF NOT EXISTS user_status (
  * learns of recalls and edits as it learns of new messages. Only changed messages enter the
  * partial index: appends do not pay for it. In PostgreSQL a change locks the counter row until it
  * commits, so change cursors become visible in increasing order on every node.
+ *
+ * - system_notices: group system notices (the @TIM#SYSTEM conversation), one row per recipient;
+ *   one notice to several users is one change (`change_seq`), so they travel in the same stream.
  */
 const MIGRATION_6 = `
 ALTER TABLE messages ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
@@ -423,6 +426,15 @@ CREATE TABLE IF NOT EXISTS change_counter (
   value INTEGER NOT NULL
 );
 INSERT INTO change_counter (id, value) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS system_notices (
+  app_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  change_seq INTEGER NOT NULL,
+  msg_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_id, user_id, change_seq)
+) WITHOUT ROWID;
 `;
 
 /** version -> SQL that brings version - 1 to version. */

@@ -13,6 +13,7 @@ import { prepared } from './sqlite-statements.js';
 import * as convState from './sqlite-conversations.js';
 import { SqliteRelations } from './sqlite-relations.js';
 import {
+  NOTICE_COLUMNS,
   PROFILE_COLUMNS,
   toApp,
   newMessageValues,
@@ -26,7 +27,9 @@ import {
   type GroupRow,
   type MemberRow,
   type MessageRow,
+  type NoticeRow,
   type UserRow,
+  toNotice,
 } from './rows.js';
 import { planExtensionWrites, type ExtensionRow } from './extension-plan.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -57,11 +60,13 @@ import type {
   MentionRecord,
   NewGroup,
   NewMessage,
+  NewSystemNotice,
   ProfilePatch,
   ReactionRow,
   ReceiveOpt,
   Storage,
   StoredMessage,
+  SystemNoticeRecord,
   UserConversationRecord,
   UserRecord,
 } from './types.js';
@@ -844,6 +849,73 @@ export class SqliteStorage implements Storage {
       userID,
       limit,
     ).map(toMessage);
+  }
+
+  async addSystemNotice(app: number, userIDs: string[], notice: NewSystemNotice): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const change = this.nextChange();
+        for (const userID of new Set(userIDs)) {
+          this.run(
+            `INSERT INTO system_notices (app_id, user_id, change_seq, msg_id, payload, time)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+            app,
+            userID,
+            change,
+            notice.ID,
+            JSON.stringify(notice.payload),
+            notice.time,
+          );
+        }
+        return change;
+      })
+      .immediate();
+  }
+
+  async syncSystemNotices(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]> {
+    return this.all<NoticeRow>(
+      `SELECT ${NOTICE_COLUMNS} FROM system_notices
+       WHERE app_id = ? AND user_id = ? AND change_seq > ? ORDER BY change_seq LIMIT ?`,
+      app,
+      userID,
+      changeCursor,
+      limit,
+    ).map(toNotice);
+  }
+
+  async systemNoticeHistory(
+    app: number,
+    userID: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]> {
+    return this.all<NoticeRow>(
+      `SELECT ${NOTICE_COLUMNS} FROM system_notices
+       WHERE app_id = ? AND user_id = ? AND change_seq < ? ORDER BY change_seq DESC LIMIT ?`,
+      app,
+      userID,
+      beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ).map(toNotice);
+  }
+
+  async findSystemNotice(
+    app: number,
+    userID: string,
+    ID: string,
+  ): Promise<SystemNoticeRecord | null> {
+    const row = this.get<NoticeRow>(
+      `SELECT ${NOTICE_COLUMNS} FROM system_notices WHERE app_id = ? AND user_id = ? AND msg_id = ?`,
+      app,
+      userID,
+      ID,
+    );
+    return row ? toNotice(row) : null;
   }
 
   /** The next position in the change stream; inside the transaction of the change. */

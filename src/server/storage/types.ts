@@ -107,6 +107,19 @@ export type NewMessage = Omit<
   merger?: { downloadKey: string; messageList: string };
 };
 
+/** A group system notice (TIMGroupSystemNoticeElem) as stored for one recipient. */
+export interface NewSystemNotice {
+  ID: string;
+  payload: Record<string, unknown>;
+  /** Seconds. */
+  time: number;
+}
+export interface SystemNoticeRecord extends NewSystemNotice {
+  userID: string;
+  /** Its position in the change stream. */
+  changeSeq: number;
+}
+
 export interface AppendResult {
   message: StoredMessage;
   /** true when (sender, ID) was already stored: nothing was written. */
@@ -602,6 +615,24 @@ export interface Storage {
   ): Promise<StoredMessage[]>;
   /** The newest change cursor (0 before the first recall or modification). */
   latestChangeCursor(): Promise<number>;
+  /** Stores one group system notice for each of `userIDs`, as one change; answers its cursor. */
+  addSystemNotice(app: number, userIDs: string[], notice: NewSystemNotice): Promise<number>;
+  /** The user's notices after `changeCursor`, oldest first. */
+  syncSystemNotices(
+    app: number,
+    userID: string,
+    changeCursor: number,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]>;
+  /** The user's notices before change cursor `beforeSeq` (all when omitted), newest first. */
+  systemNoticeHistory(
+    app: number,
+    userID: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<SystemNoticeRecord[]>;
+  /** One of the user's notices by message ID. */
+  findSystemNotice(app: number, userID: string, ID: string): Promise<SystemNoticeRecord | null>;
 
   // conversations
   listConversations(app: number, userID: string): Promise<UserConversationRecord[]>;
