@@ -8,7 +8,7 @@
  *   myProfile      Profile                  profiles   Record<userID, Profile>
  *   msgs:<convID>  Message[] (newest ~50, chronological)
  *   cursor         number (last applied sync cursor)   instanceID  string
- *   changeCursor   number (last applied change cursor: recalls and edits, syncChanges)
+ *   changeCursor   number (last applied change cursor: recalls, edits, notices; syncChanges)
  *   tinyID         number (for message IDs made before the socket is up)
  *   outbox         {data, message}[] (sends waiting for the connection, oldest first; outbox.ts)
  *

@@ -35,7 +35,7 @@ export class EngineData {
   conversationGroups: string[] = [];
   /** Last applied sync cursor; undefined until the first server login of this browser profile. */
   cursor: number | undefined;
-  /** Last applied change cursor (recalls and edits); undefined until a login that names one. */
+  /** Last applied change cursor (recalls, edits, notices); undefined until a login names one. */
   changeCursor: number | undefined;
   instanceID = '';
   tinyID = 0;
