@@ -4,8 +4,9 @@
  * History:
  * - 1: first version (login, ping, sync catch-up, messages, conversations, groups, profiles).
  * - 2: the change stream: the login result's `changeCursor`, the `syncChanges` op, and `cursor` on
- *   `messageRevoked` / `messageModified` pushes, so recalls and edits reach a device that was
- *   offline. A version 1 client is still served (it never asks for changes).
+ *   `messageRevoked` / `messageModified` / `groupSystemNotice` pushes, so recalls, edits and
+ *   group system notices reach a device that was offline. A version 1 client is still served (it
+ *   never asks for changes).
  */
 export const PROTOCOL_VERSION = 2;
 export const MIN_PROTOCOL_VERSION = 1;

@@ -4,8 +4,8 @@
  * After every accepted server login (a "session"), in the engine's serial queue:
  *   1. first login in this browser profile (no stored cursor): start from the login's cursor;
  *      otherwise page `sync` from the stored cursor until complete, applying every message once and
- *      persisting the cursor after each page is applied; then the same for recalls and edits with
- *      `syncChanges` from the stored change cursor (catchUpChanges);
+ *      persisting the cursor after each page is applied; then the same for recalls, edits and group
+ *      system notices with `syncChanges` from the stored change cursor (catchUpChanges);
  *   2. refetch the conversation list, the group list and the own profile: the server is the
  *      authority, its lists replace the cached ones;
  *   3. mark the session synced, emit the lists, and SDK_READY the first time;

@@ -449,7 +449,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   // [issue 6: users and relationships] version 5
   { version: 5, sql: MIGRATION_5 },
 
-  // recalls and edits reach devices that were offline: version 6
+  // recalls, edits and group system notices reach devices that were offline: version 6
   { version: 6, sql: MIGRATION_6 },
 ];
 
