@@ -92,6 +92,34 @@ function setup(options: { pushCursorSettleMs?: number } = {}) {
   return { me, f, host, rpc, events, received, config };
 }
 
+type Setup = ReturnType<typeof setup>;
+
+/** Attaches and logs in on the first socket (protocol 2 with a change cursor); lists empty. */
+async function firstLogin(t: Setup, cursor: number, changeCursor?: number): Promise<FakeSocket> {
+  await t.rpc.call('attach', { rpc: 1, tabID: 't', config: t.config });
+  const login = t.rpc.call('login', { userID: t.me, userSig: 'sig' });
+  await until(() => t.f.sockets.length === 1);
+  const s = t.f.last();
+  s.open();
+  s.acceptLogin(cursor, changeCursor);
+  await login;
+  await answerLists(s, [], t.me);
+  return s;
+}
+
+/** The socket drops; the next one logs in, and its message catch-up finds nothing new. */
+async function reconnect(t: Setup, cursor: number, changeCursor?: number): Promise<FakeSocket> {
+  const n = t.f.sockets.length;
+  t.f.last().serverClose(1006);
+  await until(() => t.f.sockets.length === n + 1, 3000);
+  const s = t.f.last();
+  s.open();
+  s.acceptLogin(cursor, changeCursor);
+  await until(() => s.ops().includes('sync'));
+  s.answer('sync', { messages: [], cursor, isCompleted: true });
+  return s;
+}
+
 describe('Engine with a scripted server', () => {
   it('catches up once, buffers pushes during sync, dedupes, persists the cursor', async () => {
     const { me, f, rpc, events, received, config } = setup();
@@ -184,41 +212,30 @@ describe('Engine with a scripted server', () => {
   });
 
   it('catches up recalls and edits made while it was away, each once', async () => {
-    const { me, f, rpc, events, received, config } = setup();
+    const t = setup();
+    const { me, rpc, events, received, config } = t;
     const m = (seq: number) => msg(seq, 'peer', me);
     const changed = (name: string) =>
       events.filter((e) => e.name === name).flatMap((e) => (e.data as Message[]).map((x) => x.ID));
     const info = () =>
       rpc.call<{ cursor: number; changeCursor: number | null }>('im:debug', { action: 'info' });
-    await rpc.call('attach', { rpc: 1, tabID: 't', config });
-    const login = rpc.call('login', { userID: me, userSig: 'sig' });
-    await until(() => f.sockets.length === 1);
-    f.last().open();
-    f.last().acceptLogin(5, 10);
-    await login;
-    await answerLists(f.last(), [], me);
-    expect(f.last().ops()).to.not.include('syncChanges', 'a first login starts at its cursor');
+    const first = await firstLogin(t, 5, 10);
+    expect(first.ops()).to.not.include('syncChanges', 'a first login starts at its cursor');
     for (let i = 0; i < 100 && (await info()).changeCursor !== 10; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect((await info()).changeCursor).to.equal(10);
-    f.last().receive({ push: 'message', cursor: 6, data: m(6) });
-    f.last().receive({ push: 'message', cursor: 7, data: m(7) });
+    first.receive({ push: 'message', cursor: 6, data: m(6) });
+    first.receive({ push: 'message', cursor: 7, data: m(7) });
     await until(() => received().length === 2);
     // Recalled while connected: pushed with its change cursor.
     const recalled = { ...m(6), isRevoked: true, revoker: 'peer', payload: {} };
-    f.last().receive({ push: 'messageRevoked', cursor: 11, data: { message: recalled } });
+    first.receive({ push: 'messageRevoked', cursor: 11, data: { message: recalled } });
     await until(() => changed(EVENT.MESSAGE_REVOKED).length === 1);
 
     // Away: m(7) is edited. The pushed change cursor 11 had not settled, so the catch-up
     // starts from 10 and the recall comes again: the cache shows it already, no second event.
-    f.last().serverClose(1006);
-    await until(() => f.sockets.length === 2, 3000);
-    const s = f.last();
-    s.open();
-    s.acceptLogin(7, 12);
-    await until(() => s.ops().includes('sync'));
-    s.answer('sync', { messages: [], cursor: 7, isCompleted: true });
+    const s = await reconnect(t, 7, 12);
     await until(() => s.ops().includes('syncChanges'));
     expect(s.sent.find((x) => x.op === 'syncChanges')!.data).to.deep.equal({ cursor: 10 });
     const edited = { ...m(7), isModified: true, version: 1, payload: { text: 'edited' } };
@@ -245,20 +262,15 @@ describe('Engine with a scripted server', () => {
     cache.close();
 
     // The next catch-up asks from 12.
-    s.serverClose(1006);
-    await until(() => f.sockets.length === 3, 3000);
-    const t = f.last();
-    t.open();
-    t.acceptLogin(7, 12);
-    await until(() => t.ops().includes('sync'));
-    t.answer('sync', { messages: [], cursor: 7, isCompleted: true });
-    await until(() => t.ops().includes('syncChanges'));
-    expect(t.sent.find((x) => x.op === 'syncChanges')!.data).to.deep.equal({ cursor: 12 });
+    const next = await reconnect(t, 7, 12);
+    await until(() => next.ops().includes('syncChanges'));
+    expect(next.sent.find((x) => x.op === 'syncChanges')!.data).to.deep.equal({ cursor: 12 });
     rpc.close();
   });
 
   it('tells each group system notice once, pushed or caught up', async () => {
-    const { me, f, rpc, events, config } = setup();
+    const t = setup();
+    const { me, rpc, events, config } = t;
     const notice = (n: number): Message => ({
       ...MESSAGE_DEFAULTS,
       ID: `notice-${n}`,
@@ -274,23 +286,11 @@ describe('Engine with a scripted server', () => {
       events
         .filter((e) => e.name === EVENT.MESSAGE_RECEIVED)
         .flatMap((e) => (e.data as Message[]).map((x) => x.ID));
-    await rpc.call('attach', { rpc: 1, tabID: 't', config });
-    const login = rpc.call('login', { userID: me, userSig: 'sig' });
-    await until(() => f.sockets.length === 1);
-    f.last().open();
-    f.last().acceptLogin(5, 10);
-    await login;
-    await answerLists(f.last(), [], me);
-    f.last().receive({ push: 'groupSystemNotice', cursor: 11, data: notice(11) });
+    const first = await firstLogin(t, 5, 10);
+    first.receive({ push: 'groupSystemNotice', cursor: 11, data: notice(11) });
     await until(() => told().length === 1);
 
-    f.last().serverClose(1006);
-    await until(() => f.sockets.length === 2, 3000);
-    const s = f.last();
-    s.open();
-    s.acceptLogin(5, 12);
-    await until(() => s.ops().includes('sync'));
-    s.answer('sync', { messages: [], cursor: 5, isCompleted: true });
+    const s = await reconnect(t, 5, 12);
     await until(() => s.ops().includes('syncChanges'));
     s.answer('syncChanges', {
       changes: [
@@ -314,24 +314,12 @@ describe('Engine with a scripted server', () => {
   });
 
   it('does not ask a protocol 1 server for changes', async () => {
-    const { me, f, rpc, config } = setup();
-    await rpc.call('attach', { rpc: 1, tabID: 't', config });
-    const login = rpc.call('login', { userID: me, userSig: 'sig' });
-    await until(() => f.sockets.length === 1);
-    f.last().open();
-    f.last().acceptLogin(5);
-    await login;
-    await answerLists(f.last(), [], me);
-    f.last().serverClose(1006);
-    await until(() => f.sockets.length === 2, 3000);
-    const s = f.last();
-    s.open();
-    s.acceptLogin(5);
-    await until(() => s.ops().includes('sync'));
-    s.answer('sync', { messages: [], cursor: 5, isCompleted: true });
-    await answerLists(s, [], me);
+    const t = setup();
+    await firstLogin(t, 5);
+    const s = await reconnect(t, 5);
+    await answerLists(s, [], t.me);
     expect(s.ops()).to.not.include('syncChanges');
-    rpc.close();
+    t.rpc.close();
   });
 
   it('does not emit MESSAGE_RECEIVED for its own sends, even when sync returns them', async () => {
