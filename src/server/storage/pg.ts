@@ -52,6 +52,23 @@ import type {
 /** The next position in the change stream (a recall or a modification); locks the counter row. */
 const NEXT_CHANGE = 'UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value';
 
+/**
+ * The user's messages past a position ($1), in its order, as a catch-up sees them: by cursor
+ * (syncMessages) or by change (syncChanges; `change_seq > 0` matches the partial index).
+ */
+function pgSyncSQL(position: 'm.cursor' | 'm.change_seq'): string {
+  const changed = position === 'm.change_seq' ? ' AND m.change_seq > 0' : '';
+  return `SELECT ${PG_MESSAGE_COLUMNS}
+    FROM user_conversations uc
+    JOIN messages m ON m.conv_id = uc.conv_id${changed} AND ${position} > $1
+      AND m.seq > GREATEST(uc.join_seq, uc.visible_seq)
+    JOIN conversations c ON c.conv_id = uc.conv_id
+    ${PG_SETTINGS_JOIN}
+    WHERE uc.app_id = $2 AND uc.user_id = $3 AND ${pgSeenBy('uc.user_id')}
+      AND ${pgNotDiscarded('uc.user_id')}
+    ORDER BY ${position} LIMIT $4`;
+}
+
 /** The message columns (PG_MESSAGE_COLUMNS) from a message `m` of a conversation `c`. */
 const MESSAGE_FROM = `SELECT ${PG_MESSAGE_COLUMNS} FROM messages m JOIN conversations c ON c.conv_id = m.conv_id`;
 
@@ -680,15 +697,7 @@ export class PgStorage implements Storage {
   }
 
   /** The SQL of syncMessages: $1 cursor, $2 app, $3 user, $4 limit. */
-  static readonly SYNC_SQL = `SELECT ${PG_MESSAGE_COLUMNS}
-    FROM user_conversations uc
-    JOIN messages m ON m.conv_id = uc.conv_id AND m.cursor > $1
-      AND m.seq > GREATEST(uc.join_seq, uc.visible_seq)
-    JOIN conversations c ON c.conv_id = uc.conv_id
-    ${PG_SETTINGS_JOIN}
-    WHERE uc.app_id = $2 AND uc.user_id = $3 AND ${pgSeenBy('uc.user_id')}
-      AND ${pgNotDiscarded('uc.user_id')}
-    ORDER BY m.cursor LIMIT $4`;
+  static readonly SYNC_SQL = pgSyncSQL('m.cursor');
 
   async syncMessages(
     app: number,
@@ -702,15 +711,7 @@ export class PgStorage implements Storage {
   }
 
   /** The SQL of syncChanges: syncMessages' rules, over the change stream (partial index). */
-  static readonly SYNC_CHANGES_SQL = `SELECT ${PG_MESSAGE_COLUMNS}
-    FROM user_conversations uc
-    JOIN messages m ON m.conv_id = uc.conv_id AND m.change_seq > 0 AND m.change_seq > $1
-      AND m.seq > GREATEST(uc.join_seq, uc.visible_seq)
-    JOIN conversations c ON c.conv_id = uc.conv_id
-    ${PG_SETTINGS_JOIN}
-    WHERE uc.app_id = $2 AND uc.user_id = $3 AND ${pgSeenBy('uc.user_id')}
-      AND ${pgNotDiscarded('uc.user_id')}
-    ORDER BY m.change_seq LIMIT $4`;
+  static readonly SYNC_CHANGES_SQL = pgSyncSQL('m.change_seq');
 
   async syncChanges(
     app: number,

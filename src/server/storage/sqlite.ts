@@ -92,6 +92,23 @@ const SETTINGS_JOIN = `LEFT JOIN conversation_settings cs
   ON cs.app_id = uc.app_id AND cs.user_id = uc.user_id AND cs.conv_id = uc.conv_id`;
 
 /**
+ * The user's messages past a position (`?`), in its order, as a catch-up sees them: an index range
+ * scan per conversation of the user. By cursor (syncMessages) or by change (syncChanges: the
+ * `change_seq > 0` term lets SQLite use the partial index of changed messages).
+ */
+function syncSQL(position: 'm.cursor' | 'm.change_seq'): string {
+  const changed = position === 'm.change_seq' ? ' AND m.change_seq > 0' : '';
+  return `SELECT ${MESSAGE_COLUMNS}
+    FROM user_conversations uc
+    CROSS JOIN messages m ON m.conv_id = uc.conv_id${changed} AND ${position} > ?
+      AND m.seq > max(uc.join_seq, uc.visible_seq)
+    JOIN conversations c ON c.conv_id = uc.conv_id
+    ${SETTINGS_JOIN}
+    WHERE uc.app_id = ? AND uc.user_id = ? AND ${seenBy('uc.user_id')} AND ${notDiscarded('uc.user_id')}
+    ORDER BY ${position} LIMIT ?`;
+}
+
+/**
  * Unread: messages after max(read, join, visible) sent by others, not excluded from the count, not
  * targeted (Tencent never counts them), not recalled, not deleted for the user, not discarded; 0 in
  * Meeting groups. A scan of the unread messages: only where the count is shown.
@@ -808,14 +825,7 @@ export class SqliteStorage implements Storage {
   }
 
   /** The SQL of syncMessages, exported for the query-plan test. */
-  static readonly SYNC_SQL = `SELECT ${MESSAGE_COLUMNS}
-    FROM user_conversations uc
-    CROSS JOIN messages m ON m.conv_id = uc.conv_id AND m.cursor > ?
-      AND m.seq > max(uc.join_seq, uc.visible_seq)
-    JOIN conversations c ON c.conv_id = uc.conv_id
-    ${SETTINGS_JOIN}
-    WHERE uc.app_id = ? AND uc.user_id = ? AND ${seenBy('uc.user_id')} AND ${notDiscarded('uc.user_id')}
-    ORDER BY m.cursor LIMIT ?`;
+  static readonly SYNC_SQL = syncSQL('m.cursor');
 
   async syncMessages(
     app: number,
@@ -827,14 +837,7 @@ export class SqliteStorage implements Storage {
   }
 
   /** The SQL of syncChanges: syncMessages' rules, over the change stream (partial index). */
-  static readonly SYNC_CHANGES_SQL = `SELECT ${MESSAGE_COLUMNS}
-    FROM user_conversations uc
-    CROSS JOIN messages m ON m.conv_id = uc.conv_id AND m.change_seq > 0 AND m.change_seq > ?
-      AND m.seq > max(uc.join_seq, uc.visible_seq)
-    JOIN conversations c ON c.conv_id = uc.conv_id
-    ${SETTINGS_JOIN}
-    WHERE uc.app_id = ? AND uc.user_id = ? AND ${seenBy('uc.user_id')} AND ${notDiscarded('uc.user_id')}
-    ORDER BY m.change_seq LIMIT ?`;
+  static readonly SYNC_CHANGES_SQL = syncSQL('m.change_seq');
 
   async syncChanges(
     app: number,
