@@ -227,7 +227,7 @@ const relayResult = await measure(relayFlavour(String(relay.info.url)), relay.pr
 await stopChild(relay);
 // The storage alone, same traffic: what the durable appends cost with nothing around them.
 const appends = await startChild('append-child.ts', [CLIENTS, PER_CLIENT, WINDOW].map(String));
-await once(appends.proc, 'exit');
+if (appends.proc.exitCode === null) await once(appends.proc, 'exit');
 const appendRate = Number(appends.info.perSecond);
 const appendCpu = Number(appends.info.cpuMicros);
 

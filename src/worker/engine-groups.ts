@@ -154,6 +154,8 @@ export const groupHandlers: Record<string, Handler> = {
   getJoinedCommunityList: plain('getJoinedCommunityList'),
 };
 
+const SYSTEM_CONVERSATION = '@TIM#SYSTEM';
+
 /**
  * A group system notice, pushed or from the change stream (sync.ts): MESSAGE_RECEIVED once per
  * notice. The cached @TIM#SYSTEM list (getMessageList offline) remembers the ones delivered, so a
@@ -168,8 +170,6 @@ export async function applyNotice(e: Engine, raw: Message): Promise<void> {
   await e.data.cache?.appendMessages(SYSTEM_CONVERSATION, [m]);
   e.broadcast(EVENT.MESSAGE_RECEIVED, [m]);
 }
-
-const SYSTEM_CONVERSATION = '@TIM#SYSTEM';
 
 /** Group pushes (wire.ts GroupPush) but notices (applyNotice); true when handled. */
 export function applyGroupPush(e: Engine, frame: PushFrame): boolean {

@@ -48,10 +48,10 @@ export async function applyMessageChange(
  */
 export async function applySyncedChange(e: Engine, raw: Message): Promise<void> {
   const m = e.data.normalize(raw);
-  const kind = m.isRevoked ? 'revoked' : 'modified';
   const cached = (await e.data.cache?.loadMessages(m.conversationID))?.find((x) => x.ID === m.ID);
   if (cached && (m.isRevoked ? cached.isRevoked : cached.version >= m.version)) return;
-  await applyMessageChange(e, m, kind);
+  // As its push would be: the server's message laid over the cached copy.
+  await applyMessageChange(e, raw, m.isRevoked ? 'revoked' : 'modified');
 }
 
 /**

@@ -33,18 +33,20 @@ export async function catchUp(e: Engine, session: number, login: LoginResult): P
     if (data.cursor === undefined) {
       await data.advanceCursor(login.cursor);
     } else {
-      let cursor = data.cursor;
-      for (let page = 0; page < 100_000; page++) {
-        const res = await conn.request<SyncResult>('sync', { cursor });
-        await data.applyMessages(
-          res.messages.map((m) => m.message),
-          { quiet: true },
-        );
-        const next = Math.max(res.cursor, ...res.messages.map((m) => m.cursor));
-        await data.advanceCursor(next);
-        if (res.isCompleted || next <= cursor) break;
-        cursor = next;
-      }
+      await pageFrom(
+        data.cursor,
+        async (cursor) => {
+          const res = await conn.request<SyncResult>('sync', { cursor });
+          return { ...res, items: res.messages };
+        },
+        async (items) => {
+          await data.applyMessages(
+            items.map((m) => m.message),
+            { quiet: true },
+          );
+        },
+        (cursor) => data.advanceCursor(cursor),
+      );
     }
     await catchUpChanges(e, login);
     const [convs, groups, me] = await Promise.all([
@@ -92,15 +94,38 @@ async function catchUpChanges(e: Engine, login: LoginResult): Promise<void> {
     await data.advanceChangeCursor(login.changeCursor);
     return;
   }
-  let cursor = data.changeCursor;
+  await pageFrom(
+    data.changeCursor,
+    async (cursor) => {
+      const res = await conn.request<SyncChangesResult>('syncChanges', { cursor });
+      return { ...res, items: res.changes };
+    },
+    async (items) => {
+      for (const { message } of items) {
+        if (message.conversationType === '@TIM#SYSTEM') await applyNotice(e, message);
+        else await applySyncedChange(e, message);
+      }
+    },
+    (cursor) => data.advanceChangeCursor(cursor),
+  );
+}
+
+/**
+ * Pages a catch-up from `from` until the server says it is complete: each page is applied before
+ * the cursor after it is kept, so a catch-up cut short starts again where it stopped.
+ */
+async function pageFrom<T extends { cursor: number }>(
+  from: number,
+  fetch: (cursor: number) => Promise<{ items: T[]; cursor: number; isCompleted: boolean }>,
+  apply: (items: T[]) => Promise<void>,
+  advance: (cursor: number) => Promise<void>,
+): Promise<void> {
+  let cursor = from;
   for (let page = 0; page < 100_000; page++) {
-    const res = await conn.request<SyncChangesResult>('syncChanges', { cursor });
-    for (const { message } of res.changes) {
-      if (message.conversationType === '@TIM#SYSTEM') await applyNotice(e, message);
-      else await applySyncedChange(e, message);
-    }
-    const next = Math.max(res.cursor, ...res.changes.map((c) => c.cursor));
-    await data.advanceChangeCursor(next);
+    const res = await fetch(cursor);
+    await apply(res.items);
+    const next = Math.max(res.cursor, ...res.items.map((item) => item.cursor));
+    await advance(next);
     if (res.isCompleted || next <= cursor) break;
     cursor = next;
   }
@@ -124,7 +149,7 @@ const settling: Record<PushedCursor, WeakMap<Engine, ReturnType<typeof setTimeou
   changes: new WeakMap(),
 };
 
-/** Recall and edit pushes carry change cursors, which settle like message cursors. */
+/** Recall, edit and notice pushes carry change cursors, which settle like message cursors. */
 function settleCursor(e: Engine, which: PushedCursor, cursor: number, session: number): void {
   const timers = settling[which];
   if (timers.has(e)) return;
@@ -142,6 +167,13 @@ function settleCursor(e: Engine, which: PushedCursor, cursor: number, session: n
   );
 }
 
+/** A pushed change cursor settles only once this session caught up with the change stream. */
+function settleChange(e: Engine, cursor: number | undefined, session: number): void {
+  if (cursor !== undefined && session === e.syncedSession && session === e.session) {
+    settleCursor(e, 'changes', cursor, session);
+  }
+}
+
 export async function applyPush(e: Engine, frame: PushFrame, session: number): Promise<void> {
   const { data } = e;
   switch (frame.push) {
@@ -153,13 +185,12 @@ export async function applyPush(e: Engine, frame: PushFrame, session: number): P
       return;
     case 'messageRevoked':
     case 'messageModified':
+      await applyMessagePush(e, frame);
+      settleChange(e, frame.cursor, session);
+      return;
     case 'groupSystemNotice':
-      if (frame.push === 'groupSystemNotice') await applyNotice(e, frame.data);
-      else await applyMessagePush(e, frame);
-      // Settled only once this session caught up with the change stream.
-      if (frame.cursor !== undefined && session === e.syncedSession && session === e.session) {
-        settleCursor(e, 'changes', frame.cursor, session);
-      }
+      await applyNotice(e, frame.data);
+      settleChange(e, frame.cursor, session);
       return;
     case 'conversationRead': {
       const { conversationID, readSequence } = frame.data;

@@ -41,6 +41,9 @@ export interface RedisOptions {
   onError?: (error: unknown) => void;
 }
 
+/** publish() waits this long for Redis by default (RedisOptions.publishTimeoutMs). */
+const PUBLISH_TIMEOUT_MS = 2000;
+
 /** One Redis message: the frames once, then the events that point at them. */
 interface WireBatch {
   n: string;
@@ -78,10 +81,7 @@ export class RedisBus implements Bus {
     private readonly options: RedisOptions,
   ) {
     this.channel = `${prefix}bus`;
-    this.publishTimeoutMs = options.publishTimeoutMs ?? 2000;
   }
-
-  private readonly publishTimeoutMs: number;
 
   static async open(options: RedisOptions): Promise<RedisBus> {
     const prefix = options.prefix ?? 'imkit:';
@@ -134,6 +134,10 @@ export class RedisBus implements Bus {
     const waiting = this.waiting;
     this.pending = [];
     this.waiting = [];
+    if (events.length === 0 || this.closed) {
+      for (const resolve of waiting) resolve();
+      return;
+    }
     let settled = false;
     const settle = () => {
       if (settled) return;
@@ -143,18 +147,12 @@ export class RedisBus implements Bus {
     };
     // A stalled Redis must not stall every send of this node: past the timeout the senders are
     // answered (their messages are committed; the subscribers' gap handling catches up).
+    const timeoutMs = this.options.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      if (settled) return;
-      this.options.onError?.(
-        new Error(`Redis did not take a publish within ${this.publishTimeoutMs} ms`),
-      );
+      this.options.onError?.(new Error(`Redis did not take a publish within ${timeoutMs} ms`));
       settle();
-    }, this.publishTimeoutMs);
+    }, timeoutMs);
     timer.unref();
-    if (events.length === 0 || this.closed) {
-      settle();
-      return;
-    }
     const frames: PushFrame[] = [];
     const index = new Map<PushFrame, number>();
     const batch: WireBatch = { n: this.nodeID, f: frames, e: [] };

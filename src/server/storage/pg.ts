@@ -49,7 +49,7 @@ import type {
   UserRecord,
 } from './types.js';
 
-/** The next position in the change stream (a recall or a modification); locks the counter row. */
+/** The next position in the change stream (a recall, an edit, a notice); locks the counter row. */
 const NEXT_CHANGE = 'UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value';
 
 /**

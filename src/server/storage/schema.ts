@@ -412,8 +412,8 @@ CREATE TABLE IF NOT EXISTS user_status (
  * of `change_counter` (`messages.change_seq`, 0 for a message never changed). `syncChanges` pages a
  * user's changed messages after a change cursor, in change order, so a device that was offline
  * learns of recalls and edits as it learns of new messages. Only changed messages enter the
- * partial index: appends do not pay for it. In PostgreSQL a change locks the counter row until it
- * commits, so change cursors become visible in increasing order on every node.
+ * partial index: an append writes nothing to it. In PostgreSQL a change locks the counter row
+ * until it commits, so change cursors become visible in increasing order on every node.
  *
  * - system_notices: group system notices (the @TIM#SYSTEM conversation), one row per recipient;
  *   one notice to several users is one change (`change_seq`), so they travel in the same stream.

@@ -521,9 +521,10 @@ export class SqliteStorage implements Storage {
 
   /** One append; the caller's transaction (or savepoint) undoes it if it throws. */
   private appendOne(app: number, message: NewMessage, participants: string[]): AppendResult {
-    const cached = this.convIDs.has(`${app}\u0000${message.convKey}`);
+    const key = `${app}\u0000${message.convKey}`;
+    const cached = this.convIDs.has(key);
     const convID = this.ensureConv(app, message.convKey, message.conversationType);
-    if (!cached) this.batchConvIDs.push([`${app}\u0000${message.convKey}`, convID]);
+    if (!cached) this.batchConvIDs.push([key, convID]);
     // The next seq is read in the INSERT; a retry of a stored message inserts nothing.
     const inserted = this.get<{ cursor: number; seq: number }>(
       `INSERT INTO messages (app_id, conv_id, seq, msg_id, sender, conv_type, target, type, payload,
@@ -858,6 +859,7 @@ export class SqliteStorage implements Storage {
     return this.db
       .transaction(() => {
         const change = this.nextChange();
+        const payload = JSON.stringify(notice.payload);
         for (const userID of new Set(userIDs)) {
           this.run(
             `INSERT INTO system_notices (app_id, user_id, change_seq, msg_id, payload, time)
@@ -866,7 +868,7 @@ export class SqliteStorage implements Storage {
             userID,
             change,
             notice.ID,
-            JSON.stringify(notice.payload),
+            payload,
             notice.time,
           );
         }
